@@ -1,0 +1,30 @@
+// What the app and the jobs are given, never reach for: database, clock, mailer, translator, config, log.
+import type { Db } from "../db/client";
+import type { Clock } from "./clock";
+import type { Config } from "./config";
+import type { Logger } from "./log";
+import type { Mailer } from "./mail/mailer";
+
+export interface Deps {
+  db: Db;
+  /** "pglite" has a single session: keep slow I/O (provider calls) out of transactions. */
+  dbKind: "pglite" | "postgres";
+  config: Config;
+  clock: Clock;
+  mailer: Mailer;
+  log: Logger;
+  /** Node only: reads the local outbox for /dev/outbox (absent on Workers and in production). */
+  outbox?: OutboxReader;
+}
+
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  subject: string;
+  date: string;
+}
+
+export interface OutboxReader {
+  list(): Promise<OutboxMessage[]>;
+  read(id: string): Promise<{ message: OutboxMessage; html: string; text: string; headers: Record<string, string> } | null>;
+}

@@ -1,0 +1,81 @@
+// Mailer over the Resend SDK's batch endpoint. The SDK neither throws nor retries: every answer comes
+// back as { data, error, headers }, which this file turns into a BatchResult. Retrying is the caller's.
+import { Resend } from "resend";
+import type { BatchResult, EmailOutcome, Mailer, OutgoingEmail } from "./mailer";
+
+export interface ResendMailerOptions {
+  apiKey: string;
+  /** e.g. a local fake in tests; defaults to https://api.resend.com */
+  baseUrl?: string;
+  /** Per request; a timeout counts as a retryable failure. */
+  timeoutMs?: number;
+}
+
+interface ResendErrorLike {
+  message?: string;
+  name?: string;
+  statusCode?: number | null;
+}
+
+/** Parses Retry-After (seconds or HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | undefined | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function createResendMailer(options: ResendMailerOptions): Mailer {
+  const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, "") } : undefined);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  return {
+    async sendBatch(emails: OutgoingEmail[], { idempotencyKey }): Promise<BatchResult> {
+      if (emails.length === 0) return { kind: "accepted", outcomes: [] };
+      if (emails.length > 100) throw new Error("sendBatch: Resend takes at most 100 emails a call");
+      const payload = emails.map((e) => ({
+        from: e.from,
+        to: [e.to],
+        subject: e.subject,
+        html: e.html,
+        text: e.text,
+        ...(e.replyTo ? { replyTo: e.replyTo } : {}),
+        ...(e.headers ? { headers: e.headers } : {}),
+      }));
+      const { data, error, headers } = (await resend.batch.send(payload, {
+        idempotencyKey,
+        batchValidation: "permissive",
+        signal: AbortSignal.timeout(timeoutMs),
+      } as Parameters<typeof resend.batch.send>[1])) as {
+        data: { data?: Array<{ id: string }>; errors?: Array<{ index: number; message: string }> } | null;
+        error: ResendErrorLike | null;
+        headers: Record<string, string> | null;
+      };
+      if (error || !data) {
+        const status = error?.statusCode ?? undefined;
+        const message = `${error?.name ?? "error"}: ${error?.message ?? "no answer"}`;
+        // 409 concurrent_idempotent_requests: the same key is still being processed; asking again is right.
+        const retryable =
+          status === undefined || status === 429 || status >= 500 || error?.name === "concurrent_idempotent_requests";
+        const retryAfterMs = parseRetryAfter(headers?.["retry-after"]);
+        return { kind: "failed", retryable, error: message, ...(status ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      }
+      const ids = data.data ?? [];
+      const rejected = new Map((data.errors ?? []).map((e) => [e.index, e.message]));
+      // Permissive validation: `data` lists the accepted emails in order, `errors` names the rejected by index.
+      const outcomes: EmailOutcome[] = [];
+      let next = 0;
+      for (let i = 0; i < emails.length; i++) {
+        const reason = rejected.get(i);
+        if (reason !== undefined) {
+          outcomes.push({ ok: false, error: reason });
+          continue;
+        }
+        const accepted = ids[next++];
+        outcomes.push(accepted ? { ok: true, id: accepted.id } : { ok: false, error: "the provider returned no id for this email" });
+      }
+      return { kind: "accepted", outcomes };
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// Signed links: HMAC-SHA256 over (purpose, subscriber, token version, expiry). Nothing is stored per
+// token; bumping the subscriber's tokenVersion revokes every link issued before.
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+export const tokenPurposes = ["confirm", "manage", "unsubscribe", "view"] as const;
+export type TokenPurpose = (typeof tokenPurposes)[number];
+
+/** Confirmation links expire; the others last as long as the subscription (until tokenVersion changes). */
+export const CONFIRM_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export interface TokenClaims {
+  purpose: TokenPurpose;
+  subscriberId: string;
+  version: number;
+  /** Expiry in epoch seconds, 0 = none. */
+  expiresAt: number;
+  /** Extra bound value, e.g. the edition for a view link ("" when none). */
+  extra: string;
+}
+
+export type TokenCheck =
+  | { ok: true; claims: TokenClaims }
+  | { ok: false; reason: "malformed" | "bad-signature" | "wrong-purpose" | "expired" };
+
+const b64 = (buf: Buffer | string) => Buffer.from(buf).toString("base64url");
+
+function sign(secret: string, payload: string): Buffer {
+  return createHmac("sha256", secret).update(payload).digest();
+}
+
+export function createToken(secret: string, claims: Omit<TokenClaims, "extra"> & { extra?: string }): string {
+  const payload = [claims.purpose, claims.subscriberId, claims.version, claims.expiresAt, claims.extra ?? ""].join("|");
+  return `${b64(payload)}.${b64(sign(secret, payload))}`;
+}
+
+/** Verifies signature (constant time), purpose and expiry. Never throws on any input. */
+export function verifyToken(secret: string, token: string, purpose: TokenPurpose, now: Date): TokenCheck {
+  if (typeof token !== "string" || token.length > 512) return { ok: false, reason: "malformed" };
+  const dot = token.indexOf(".");
+  if (dot <= 0 || dot !== token.lastIndexOf(".")) return { ok: false, reason: "malformed" };
+  const body = token.slice(0, dot);
+  const sig = token.slice(dot + 1);
+  if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return { ok: false, reason: "malformed" };
+  const payload = Buffer.from(body, "base64url").toString("utf8");
+  const expected = sign(secret, payload);
+  const given = Buffer.from(sig, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad-signature" };
+  const parts = payload.split("|");
+  if (parts.length !== 5) return { ok: false, reason: "malformed" };
+  const [p, subscriberId, version, expiresAt, extra] = parts as [string, string, string, string, string];
+  if (!(tokenPurposes as readonly string[]).includes(p)) return { ok: false, reason: "malformed" };
+  if (p !== purpose) return { ok: false, reason: "wrong-purpose" };
+  const claims: TokenClaims = {
+    purpose: p as TokenPurpose,
+    subscriberId,
+    version: Number(version),
+    expiresAt: Number(expiresAt),
+    extra,
+  };
+  if (!Number.isInteger(claims.version) || !Number.isInteger(claims.expiresAt)) return { ok: false, reason: "malformed" };
+  if (claims.expiresAt !== 0 && claims.expiresAt * 1000 < now.getTime()) return { ok: false, reason: "expired" };
+  return { ok: true, claims };
+}
+
+/** The links a subscriber's emails carry, built from PUBLIC_URL. */
+export interface SubscriberRef {
+  id: string;
+  tokenVersion: number;
+}
+
+export function linkFor(
+  publicUrl: string,
+  secret: string,
+  purpose: TokenPurpose,
+  subscriber: SubscriberRef,
+  now: Date,
+  extra = "",
+): string {
+  const expiresAt = purpose === "confirm" ? Math.floor((now.getTime() + CONFIRM_TOKEN_TTL_MS) / 1000) : 0;
+  const token = createToken(secret, { purpose, subscriberId: subscriber.id, version: subscriber.tokenVersion, expiresAt, extra });
+  return `${publicUrl}/${purpose}/${token}`;
+}
