@@ -157,7 +157,8 @@ export const articles = pgTable(
   },
   (t) => [
     uniqueIndex("articles_url_key").on(t.url),
-    index("articles_guid_idx").on(t.sourceId, t.guid),
+    // A feed's guid identifies an item within that feed (null guids never collide): dedupe by (source, guid).
+    uniqueIndex("articles_source_guid_key").on(t.sourceId, t.guid),
     index("articles_published_idx").on(t.publishedAt),
     index("articles_story_idx").on(t.storyId),
   ],

@@ -121,7 +121,7 @@ ALTER TABLE "articles" ADD CONSTRAINT "articles_source_id_sources_id_fk" FOREIGN
 ALTER TABLE "articles" ADD CONSTRAINT "articles_story_id_stories_id_fk" FOREIGN KEY ("story_id") REFERENCES "public"."stories"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_subscriber_id_subscribers_id_fk" FOREIGN KEY ("subscriber_id") REFERENCES "public"."subscribers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "articles_url_key" ON "articles" USING btree ("url");--> statement-breakpoint
-CREATE INDEX "articles_guid_idx" ON "articles" USING btree ("source_id","guid");--> statement-breakpoint
+CREATE UNIQUE INDEX "articles_source_guid_key" ON "articles" USING btree ("source_id","guid");--> statement-breakpoint
 CREATE INDEX "articles_published_idx" ON "articles" USING btree ("published_at");--> statement-breakpoint
 CREATE INDEX "articles_story_idx" ON "articles" USING btree ("story_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "deliveries_subscriber_edition_key" ON "deliveries" USING btree ("subscriber_id","edition");--> statement-breakpoint
