@@ -1,0 +1,364 @@
+// Deliveries: one row per subscriber and edition, the unit of exactly-once sending.
+//
+// queued → sending (lease) → sent | failed | skipped;  missed / skipped can also be recorded at planning.
+// Every statement here works on many rows at once: the morning run plans 1,000 subscribers in four
+// statements and claims / records 100 deliveries in one statement each. Rows travel as one JSON
+// parameter (jsonb_to_recordset), which behaves the same on postgres.js and PGlite and never hits the
+// 65,535-parameter limit.
+import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { deliveries, type DeliveryStatus, type Frequency, type SubscriberStatus } from "../schema";
+
+/** Rows of a raw statement on either driver (postgres.js: an array; PGlite: { rows }). */
+async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
+}
+
+const iso = (d: Date) => d.toISOString();
+const toDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+const toDateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : toDate(v));
+const toIntArray = (v: unknown): number[] => {
+  if (Array.isArray(v)) return v.map(Number);
+  if (typeof v === "string") return v.replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
+  return [];
+};
+const toTextArray = (v: unknown): string[] => {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === "string") return v.replace(/[{}"]/g, "").split(",").filter(Boolean);
+  return [];
+};
+
+// ---------------------------------------------------------------------------------------------- planning
+
+/** What planning needs to know about a subscriber whose digest is due. */
+export interface DueSubscriber {
+  id: string;
+  email: string;
+  countries: string[];
+  frequency: Frequency;
+  weeklyDay: number | null;
+  deliveryTime: string;
+  timeZone: string;
+  nextSendAt: Date;
+  lastEditionAt: Date | null;
+  tokenVersion: number;
+}
+
+/**
+ * Active, not suppressed subscribers whose next send instant has come, oldest first. Locks the rows
+ * (FOR UPDATE SKIP LOCKED): call inside the planning transaction, so concurrent planners take disjoint sets.
+ */
+export async function dueSubscribers(db: Db, now: Date, limit: number): Promise<DueSubscriber[]> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`select s.id, s.email, s.countries, s.frequency, s.weekly_day, s.delivery_time, s.time_zone,
+               s.next_send_at, s.last_edition_at, s.token_version
+        from subscribers s
+        where s.status = 'active' and s.next_send_at <= ${iso(now)}::timestamptz
+          and not exists (select 1 from suppressions x where x.email = s.email)
+        order by s.next_send_at
+        limit ${limit}
+        for update of s skip locked`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    email: String(r.email),
+    countries: toTextArray(r.countries),
+    frequency: r.frequency as Frequency,
+    weeklyDay: r.weekly_day === null || r.weekly_day === undefined ? null : Number(r.weekly_day),
+    deliveryTime: String(r.delivery_time),
+    timeZone: String(r.time_zone),
+    nextSendAt: toDate(r.next_send_at),
+    lastEditionAt: toDateOrNull(r.last_edition_at),
+    tokenVersion: Number(r.token_version),
+  }));
+}
+
+/**
+ * Story ids already given to each subscriber (sent, or on their way: queued / sending) in deliveries
+ * created since `since`. Failed, skipped and missed deliveries gave them nothing.
+ */
+export async function givenStoryIds(db: Db, subscriberIds: string[], since: Date): Promise<Map<string, Set<number>>> {
+  const given = new Map<string, Set<number>>();
+  if (subscriberIds.length === 0) return given;
+  const rows = await db
+    .select({ subscriberId: deliveries.subscriberId, storyIds: deliveries.storyIds })
+    .from(deliveries)
+    .where(
+      and(
+        inArray(deliveries.subscriberId, subscriberIds),
+        inArray(deliveries.status, ["queued", "sending", "sent"]),
+        gte(deliveries.createdAt, since),
+      ),
+    );
+  for (const row of rows) {
+    let set = given.get(row.subscriberId);
+    if (!set) given.set(row.subscriberId, (set = new Set()));
+    for (const id of toIntArray(row.storyIds)) set.add(id);
+  }
+  return given;
+}
+
+/** A delivery decided at planning time. */
+export interface PlannedDelivery {
+  subscriberId: string;
+  edition: string;
+  dueAt: Date;
+  status: Extract<DeliveryStatus, "queued" | "skipped" | "missed">;
+  storyIds: number[];
+  reason: string | null;
+}
+
+/**
+ * Inserts planned deliveries; an edition already planned (by another process, or before a crash) is left
+ * alone (unique subscriber + edition). Returns the rows actually inserted.
+ */
+export async function insertPlannedDeliveries(
+  db: Db,
+  rows: PlannedDelivery[],
+  now: Date,
+): Promise<Array<{ id: string; subscriberId: string; edition: string; status: DeliveryStatus }>> {
+  if (rows.length === 0) return [];
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      subscriber_id: r.subscriberId,
+      edition: r.edition,
+      due_at: iso(r.dueAt),
+      status: r.status,
+      story_ids: r.storyIds,
+      reason: r.reason,
+    })),
+  );
+  const inserted = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`insert into deliveries (subscriber_id, edition, due_at, status, story_ids, reason, created_at, updated_at)
+        select v.subscriber_id, v.edition, v.due_at, v.status,
+               coalesce(array(select jsonb_array_elements_text(v.story_ids)::int), '{}'::int[]),
+               v.reason, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz
+        from jsonb_to_recordset(${json}::jsonb)
+             as v(subscriber_id uuid, edition text, due_at timestamptz, status text, story_ids jsonb, reason text)
+        on conflict (subscriber_id, edition) do nothing
+        returning id, subscriber_id, edition, status`,
+  );
+  return inserted.map((r) => ({
+    id: String(r.id),
+    subscriberId: String(r.subscriber_id),
+    edition: String(r.edition),
+    status: r.status as DeliveryStatus,
+  }));
+}
+
+/** A subscriber's schedule after planning: the next due instant, and (when an edition was planned) its time. */
+export interface ScheduleAdvance {
+  id: string;
+  nextSendAt: Date;
+  /** null keeps the previous value (e.g. only missed editions). */
+  lastEditionAt: Date | null;
+}
+
+export async function advanceSchedules(db: Db, rows: ScheduleAdvance[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const json = JSON.stringify(
+    rows.map((r) => ({ id: r.id, next: iso(r.nextSendAt), last: r.lastEditionAt ? iso(r.lastEditionAt) : null })),
+  );
+  await db.execute(
+    sql`update subscribers s
+        set next_send_at = v.next, last_edition_at = coalesce(v.last, s.last_edition_at), updated_at = ${iso(now)}::timestamptz
+        from jsonb_to_recordset(${json}::jsonb) as v(id uuid, next timestamptz, last timestamptz)
+        where s.id = v.id`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- sending
+
+/** A claimed delivery with what sending it needs to know about its subscriber. */
+export interface ClaimedDelivery {
+  id: string;
+  subscriberId: string;
+  edition: string;
+  dueAt: Date;
+  storyIds: number[];
+  attempts: number;
+  batchKey: string;
+  email: string;
+  subscriberStatus: SubscriberStatus;
+  suppressed: boolean;
+  tokenVersion: number;
+  countries: string[];
+  frequency: Frequency;
+  weeklyDay: number | null;
+  deliveryTime: string;
+  timeZone: string;
+}
+
+const claimedColumns = sql`d.id, d.subscriber_id, d.edition, d.due_at, d.story_ids, d.attempts, d.batch_key,
+  s.email, s.status as subscriber_status, s.token_version, s.countries, s.frequency, s.weekly_day,
+  s.delivery_time, s.time_zone,
+  exists (select 1 from suppressions x where x.email = s.email) as suppressed`;
+
+function toClaimed(r: Record<string, unknown>): ClaimedDelivery {
+  return {
+    id: String(r.id),
+    subscriberId: String(r.subscriber_id),
+    edition: String(r.edition),
+    dueAt: toDate(r.due_at),
+    storyIds: toIntArray(r.story_ids),
+    attempts: Number(r.attempts),
+    batchKey: String(r.batch_key),
+    email: String(r.email),
+    subscriberStatus: r.subscriber_status as SubscriberStatus,
+    suppressed: r.suppressed === true || r.suppressed === "t",
+    tokenVersion: Number(r.token_version),
+    countries: toTextArray(r.countries),
+    frequency: r.frequency as Frequency,
+    weeklyDay: r.weekly_day === null || r.weekly_day === undefined ? null : Number(r.weekly_day),
+    deliveryTime: String(r.delivery_time),
+    timeZone: String(r.time_zone),
+  };
+}
+
+/** Same order as the batch key's hash: the batch always goes out in the same order. */
+const byId = (a: ClaimedDelivery, b: ClaimedDelivery) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Takes over one batch whose lease expired (its worker died or hung), whole: the same deliveries under the
+ * same batch key, so the provider sees the identical request again and answers it from its idempotency
+ * store instead of sending twice. Rows are locked in id order, so two workers racing for the same batch
+ * queue behind each other (no deadlock) and the loser finds the lease renewed and gets nothing.
+ */
+export async function reclaimExpiredBatch(db: Db, now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`with expired as (
+          select batch_key from deliveries
+          where status = 'sending' and lease_until < ${iso(now)}::timestamptz
+          limit 1
+        ), picked as (
+          select id from deliveries
+          where status = 'sending' and lease_until < ${iso(now)}::timestamptz
+            and batch_key = (select batch_key from expired)
+          order by id
+          for update
+        )
+        update deliveries d
+        set lease_until = ${iso(leaseUntil)}::timestamptz, attempts = d.attempts + 1, updated_at = ${iso(now)}::timestamptz
+        from picked, subscribers s
+        where d.id = picked.id and s.id = d.subscriber_id
+        returning ${claimedColumns}`,
+  );
+  return rows.map(toClaimed).sort(byId);
+}
+
+/**
+ * Claims up to `size` queued deliveries as one batch: status sending, a lease, and a batch key derived from
+ * the sorted delivery ids (so the key names exactly this set, forever). SKIP LOCKED: concurrent workers
+ * take disjoint batches.
+ */
+export async function claimQueuedBatch(db: Db, now: Date, leaseUntil: Date, size: number): Promise<ClaimedDelivery[]> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`with picked as (
+          select id from deliveries
+          where status = 'queued'
+          limit ${size}
+          for update skip locked
+        ), batch as (
+          select 'digest-' || md5(string_agg(id::text, ',' order by id)) as key from picked
+        )
+        update deliveries d
+        set status = 'sending', lease_until = ${iso(leaseUntil)}::timestamptz, attempts = d.attempts + 1,
+            batch_key = (select key from batch), updated_at = ${iso(now)}::timestamptz
+        from picked, subscribers s
+        where d.id = picked.id and s.id = d.subscriber_id
+        returning ${claimedColumns}`,
+  );
+  return rows.map(toClaimed).sort(byId);
+}
+
+/** The final word on a claimed delivery. */
+export interface DeliveryOutcome {
+  id: string;
+  status: Extract<DeliveryStatus, "sent" | "failed" | "skipped">;
+  providerMessageId?: string | null;
+  reason?: string | null;
+  subject?: string | null;
+}
+
+/**
+ * Records outcomes of one batch in one statement. Only rows still `sending` under this batch key move, so
+ * a worker whose lease was taken over cannot overwrite the new owner's result. Returns rows updated.
+ */
+export async function recordOutcomes(db: Db, batchKey: string, outcomes: DeliveryOutcome[], now: Date): Promise<number> {
+  if (outcomes.length === 0) return 0;
+  const json = JSON.stringify(
+    outcomes.map((o) => ({
+      id: o.id,
+      status: o.status,
+      pid: o.providerMessageId ?? null,
+      reason: o.reason ? o.reason.slice(0, 1000) : null,
+      subject: o.subject ?? null,
+    })),
+  );
+  const rows = await rowsOf<{ id: string }>(
+    db,
+    sql`update deliveries d
+        set status = v.status, provider_message_id = v.pid, reason = v.reason,
+            subject = coalesce(v.subject, d.subject), lease_until = null, updated_at = ${iso(now)}::timestamptz,
+            sent_at = case when v.status = 'sent' then ${iso(now)}::timestamptz else d.sent_at end
+        from jsonb_to_recordset(${json}::jsonb) as v(id uuid, status text, pid text, reason text, subject text)
+        where d.id = v.id and d.batch_key = ${batchKey} and d.status = 'sending'
+        returning d.id`,
+  );
+  return rows.length;
+}
+
+/**
+ * Gives a batch back without an answer (e.g. the provider refused our credentials): the lease ends at
+ * `until`, after which any worker re-claims it whole, with the same key.
+ */
+export async function releaseBatch(db: Db, batchKey: string, until: Date, now: Date): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ leaseUntil: until, updatedAt: now })
+    .where(and(eq(deliveries.batchKey, batchKey), eq(deliveries.status, "sending")));
+}
+
+/** How many deliveries wait to be sent (queued, or sending with any lease). */
+export async function pendingDeliveryCount(db: Db): Promise<number> {
+  const rows = await rowsOf<{ n: number | string }>(
+    db,
+    sql`select count(*)::int as n from deliveries where status in ('queued', 'sending')`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+// ---------------------------------------------------------------------------------------------- reading
+
+export type Delivery = typeof deliveries.$inferSelect;
+
+export async function findDeliveryForEdition(db: Db, subscriberId: string, edition: string): Promise<Delivery | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(subscriberId)) return undefined;
+  const rows = await db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.subscriberId, subscriberId), eq(deliveries.edition, edition)))
+    .limit(1);
+  return rows[0];
+}
+
+/** For /api/stats: how many deliveries of each status, per day they were due (UTC), newest first. */
+export async function deliveriesByStatusPerDay(
+  db: Db,
+  since: Date,
+): Promise<Array<{ day: string; status: DeliveryStatus; count: number }>> {
+  const rows = await rowsOf<Record<string, unknown>>(
+    db,
+    sql`select to_char(due_at at time zone 'UTC', 'YYYY-MM-DD') as day, status, count(*)::int as n
+        from deliveries
+        where due_at >= ${iso(since)}::timestamptz
+        group by 1, 2
+        order by 1 desc, 2`,
+  );
+  return rows.map((r) => ({ day: String(r.day), status: r.status as DeliveryStatus, count: Number(r.n) }));
+}
