@@ -59,6 +59,8 @@ export const envSchema = z.object({
   FEED_CONCURRENCY: int(1, 64).default(8),
   SAMPLE_CONTENT: z.enum(["auto", "on", "off"], { message: "expects auto, on or off" }).default("auto"),
   RATE_LIMIT_SUBSCRIBE_PER_HOUR: int(1, 100_000).default(20),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { message: "expects debug, info, warn or error" }).default("info"),
 });
 

@@ -1,0 +1,30 @@
+// "/" and "/subscribe": the landing page with the form, and its answer (the same for every address).
+import { Hono } from "hono";
+import type { Deps } from "../deps";
+import { HomePage, CheckInboxPage } from "../views/pages";
+import { clientIp, formValues } from "../http/client-ip";
+import { parseEmail, parsePreferences, rawFrom, type FieldErrors } from "../subscriptions/preferences";
+import { checkIpRateLimit, requestSubscription } from "../subscriptions/service";
+
+export function subscribeRoutes(deps: Deps) {
+  const app = new Hono();
+
+  app.get("/", (c) => c.html(<HomePage values={{ countries: [], deliveryTime: "07:00", frequency: "daily" }} errors={{}} />));
+
+  app.get("/subscribe", (c) => c.redirect("/#subscribe", 303));
+
+  app.post("/subscribe", async (c) => {
+    const raw = rawFrom(await formValues(c));
+    const email = parseEmail(raw.email);
+    const prefs = parsePreferences(raw);
+    if (!email.ok || !prefs.ok) {
+      const errors: FieldErrors = { ...(prefs.ok ? {} : prefs.errors), ...(email.ok ? {} : { email: email.error }) };
+      return c.html(<HomePage values={raw} errors={errors} />, 400);
+    }
+    await checkIpRateLimit(deps, "subscribe", clientIp(c, deps.config.TRUST_PROXY));
+    await requestSubscription(deps, email.value, prefs.value);
+    return c.html(<CheckInboxPage />);
+  });
+
+  return app;
+}

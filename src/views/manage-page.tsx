@@ -1,0 +1,135 @@
+// The manage page: no login, reached from the personal link in any email.
+import { Layout, MessagePage } from "./layout";
+import { PreferencesFields } from "./preferences-fields";
+import { countryName } from "../countries";
+import { describeSchedule, type FieldErrors, type RawPreferences } from "../subscriptions/preferences";
+import type { Subscriber } from "../../db/queries/subscribers";
+
+const statusLabels: Record<string, string> = {
+  pending: "Waiting for confirmation",
+  active: "Active",
+  paused: "Paused",
+  unsubscribed: "Unsubscribed",
+  bounced: "Stopped: emails to this address bounced",
+  complained: "Stopped: marked as spam",
+};
+
+export interface ManagePageProps {
+  subscriber: Subscriber;
+  base: string;
+  unsubscribeUrl: string;
+  values: RawPreferences;
+  errors: FieldErrors;
+  notice?: string;
+}
+
+export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, notice }: ManagePageProps) {
+  const hasErrors = Object.keys(errors).length > 0;
+  const s = subscriber;
+  return (
+    <Layout title="Manage your subscription" bare>
+      <h1>Your World Digest</h1>
+      {notice ? (
+        <div class="banner ok" role="status">
+          {notice}
+        </div>
+      ) : null}
+      <div class="card">
+        <dl class="summary">
+          <dt>Email</dt>
+          <dd>{s.email}</dd>
+          <dt>Status</dt>
+          <dd>
+            <span class="status">{statusLabels[s.status] ?? s.status}</span>
+          </dd>
+          <dt>Countries</dt>
+          <dd>{s.countries.map(countryName).join(", ")}</dd>
+          <dt>Delivery</dt>
+          <dd>{describeSchedule(s)}</dd>
+          {s.status === "active" && s.nextSendAt ? (
+            <>
+              <dt>Next digest</dt>
+              <dd>
+                {new Intl.DateTimeFormat("en-GB", { timeZone: s.timeZone, dateStyle: "full", timeStyle: "short" }).format(s.nextSendAt)}
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        <div class="actions">
+          {s.status === "active" ? (
+            <form method="post" action={`${base}/pause`}>
+              <button type="submit" class="secondary">
+                Pause deliveries
+              </button>
+            </form>
+          ) : null}
+          {s.status === "paused" ? (
+            <form method="post" action={`${base}/resume`}>
+              <button type="submit">Resume deliveries</button>
+            </form>
+          ) : null}
+        </div>
+      </div>
+
+      <div class="card">
+        <h2>Change your digest</h2>
+        {hasErrors ? (
+          <div class="banner error-box" role="alert">
+            Please check the highlighted fields. Nothing was changed.
+          </div>
+        ) : null}
+        <form method="post" action={base} novalidate>
+          <PreferencesFields values={values} errors={errors} zoneChosen />
+          <div class="actions">
+            <button type="submit">Save changes</button>
+          </div>
+        </form>
+      </div>
+
+      <div class="card">
+        <h2>Your data</h2>
+        <p class="muted">Download everything we keep about you, or erase it for good.</p>
+        <div class="actions">
+          <a class="button secondary" href={`${base}/export`} download="world-digest-data.json">
+            Export my data (JSON)
+          </a>
+          <a class="button secondary" href={`${base}/delete`}>
+            Delete everything…
+          </a>
+          {s.status !== "unsubscribed" ? <a href={unsubscribeUrl}>Unsubscribe</a> : null}
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+export function DeleteConfirmPage({ action, email, cancel }: { action: string; email: string; cancel: string }) {
+  return (
+    <MessagePage title="Delete everything?" emoji="🗑️">
+      <p>
+        This erases <strong>{email}</strong>, your preferences and the history of digests we sent you. It can't be
+        undone. Links in earlier emails will stop working.
+      </p>
+      <form method="post" action={action} data-confirm="Erase your subscription and all its data?">
+        <input type="hidden" name="confirm" value="yes" />
+        <div class="actions centered">
+          <button type="submit" class="danger">
+            Yes, delete everything
+          </button>
+          <a href={cancel}>Keep my subscription</a>
+        </div>
+      </form>
+    </MessagePage>
+  );
+}
+
+export function DeletedPage() {
+  return (
+    <MessagePage title="Everything is deleted" emoji="🧹">
+      <p>Your address, preferences and history are gone. You won't hear from us again.</p>
+      <p>
+        <a href="/">Back to World Digest</a>
+      </p>
+    </MessagePage>
+  );
+}
