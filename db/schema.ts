@@ -164,6 +164,9 @@ export const articles = pgTable(
   ],
 );
 
+/** One story of a delivery as planned: article ids refer to `articles`. */
+export type DeliveryLayout = Array<{ story: number; country: string; lead: number; alternatives: number[] }>;
+
 export const deliveryStatuses = ["queued", "sending", "sent", "failed", "skipped", "missed"] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
@@ -182,6 +185,11 @@ export const deliveries = pgTable(
     status: text("status").$type<DeliveryStatus>().notNull().default("queued"),
     /** Stories chosen for this edition, in order (fixed when planned, so a retry sends the same thing). */
     storyIds: integer("story_ids").array().notNull().default(sql`'{}'::int[]`),
+    /**
+     * How each chosen story is shown (the country it is under, the lead article and the alternative takes),
+     * in story order: a retry, another worker or "view in browser" rebuilds exactly the planned email.
+     */
+    layout: jsonb("layout").$type<DeliveryLayout>().notNull().default(sql`'[]'::jsonb`),
     /** Worker lease while status = 'sending'. */
     leaseUntil: ts("lease_until"),
     attempts: integer("attempts").notNull().default(0),

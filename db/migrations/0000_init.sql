@@ -27,6 +27,7 @@ CREATE TABLE "deliveries" (
 	"due_at" timestamp with time zone NOT NULL,
 	"status" text DEFAULT 'queued' NOT NULL,
 	"story_ids" integer[] DEFAULT '{}'::int[] NOT NULL,
+	"layout" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"lease_until" timestamp with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"batch_key" text,
