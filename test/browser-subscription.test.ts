@@ -1,0 +1,145 @@
+// A person's way through World Digest in a real browser: subscribe, open the confirmation from the
+// outbox, confirm, manage (add a country, switch to weekly), unsubscribe from an email's link, and the
+// one-click POST a mail provider sends. Screenshots of each page land in test-results/screenshots/.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import { serve, type ServerType } from "@hono/node-server";
+import type { Browser, Page } from "playwright-core";
+import { createApp } from "../src/app";
+import { testConfig } from "../src/config";
+import { silentLogger } from "../src/log";
+import { createOutboxMailer } from "../src/mail/outbox-mailer";
+import { findSubscriberByEmail } from "../db/queries/subscribers";
+import { createTestDatabase, type TestDatabase } from "./helpers/db";
+import { launchBrowser, runBrowserTests, SCREENSHOTS } from "./helpers/browser";
+
+let database: TestDatabase;
+let server: ServerType;
+let browser: Browser;
+let base = "";
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+describe.runIf(runBrowserTests)("in a real browser", () => {
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const outbox = createOutboxMailer(mkdtempSync(join(tmpdir(), "wd-outbox-")));
+    // Listen first, so PUBLIC_URL (links in emails) can name the real port.
+    let app: ReturnType<typeof createApp> | undefined;
+    server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: "127.0.0.1" });
+    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = createApp({
+      db: database.db,
+      dbKind: database.kind,
+      config: testConfig({ publicUrl: base }),
+      clock: () => new Date(),
+      mailer: outbox,
+      log: silentLogger,
+      outbox,
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    await database?.drop();
+  });
+
+  it("subscribe → confirm from the outbox → manage → unsubscribe, and one-click", async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, timezoneId: "America/Chicago" });
+    const page = await context.newPage();
+
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.locator("#timeZone").inputValue()).toBe("America/Chicago");
+    await shot(page, "01-home");
+    await page.getByLabel("Email address").fill("ana@example.com");
+    for (const name of ["Japan", "Brazil", "Slovakia"]) await page.getByLabel(name, { exact: true }).check();
+    await page.getByLabel("Weekdays").check();
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await page.waitForSelector("text=Check your inbox");
+    await shot(page, "02-check-inbox");
+
+    await page.goto(`${base}/dev/outbox`);
+    await shot(page, "03-outbox");
+    await page.getByRole("link", { name: "Confirm your World Digest subscription" }).click();
+    await page.waitForSelector("iframe.mail");
+    await shot(page, "04-confirmation-email");
+    const frame = page.frameLocator("iframe.mail");
+    const confirmHref = await frame.getByRole("link", { name: "Confirm my subscription" }).getAttribute("href");
+    expect(confirmHref).toMatch(new RegExp(`^${base}/confirm/`));
+
+    await page.goto(confirmHref!);
+    await shot(page, "05-confirm-page");
+    expect((await findSubscriberByEmail(database.db, "ana@example.com"))?.status).toBe("pending");
+    await page.getByRole("button", { name: "Confirm my subscription" }).click();
+    await page.waitForSelector("text=You're subscribed");
+    await shot(page, "06-confirmed");
+    expect((await findSubscriberByEmail(database.db, "ana@example.com"))?.status).toBe("active");
+
+    await page.getByRole("link", { name: "Manage my subscription" }).click();
+    await page.waitForSelector("text=Your World Digest");
+    await page.getByText("Africa").click();
+    await page.getByLabel("Kenya", { exact: true }).check();
+    await page.getByLabel("Once a week").check();
+    await page.getByLabel("Day (weekly)").selectOption("6");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.waitForSelector("text=Your changes are saved.");
+    await shot(page, "07-manage-saved");
+    const changed = await findSubscriberByEmail(database.db, "ana@example.com");
+    expect(changed?.countries).toEqual(["BR", "JP", "KE", "SK"]);
+    expect(changed?.frequency).toBe("weekly");
+    expect(changed?.weeklyDay).toBe(6);
+
+    await page.getByRole("link", { name: "Unsubscribe" }).click();
+    await page.waitForSelector("text=Unsubscribe from World Digest?");
+    await shot(page, "08-unsubscribe");
+    await page.getByRole("button", { name: "Unsubscribe" }).click();
+    await page.waitForSelector("text=You're unsubscribed");
+    await shot(page, "09-unsubscribed");
+    expect((await findSubscriberByEmail(database.db, "ana@example.com"))?.status).toBe("unsubscribed");
+
+    // The home page on a phone.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const mobile = await phone.newPage();
+    await mobile.goto(`${base}/`);
+    await shot(mobile, "10-home-phone");
+    await phone.close();
+    await context.close();
+  });
+
+  it("a mail provider's one-click POST unsubscribes with 200 and no redirect", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel("Email address").fill("kenji@example.com");
+    await page.getByLabel("Japan", { exact: true }).check();
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await page.waitForSelector("text=Check your inbox");
+    await page.goto(`${base}/dev/outbox`);
+    await page.getByRole("link", { name: "Confirm your World Digest subscription" }).first().click();
+    const confirmHref = await page.frameLocator("iframe.mail").getByRole("link", { name: "Confirm my subscription" }).getAttribute("href");
+    await page.goto(confirmHref!);
+    await page.getByRole("button", { name: "Confirm my subscription" }).click();
+    await page.waitForSelector("text=You're subscribed");
+    await page.getByRole("link", { name: "Manage my subscription" }).click();
+    const unsubscribeHref = await page.getByRole("link", { name: "Unsubscribe" }).getAttribute("href");
+    await context.close();
+
+    // What Gmail does: POST with the RFC 8058 body, no cookies, no Origin, no redirects followed.
+    const res = await fetch(`${base}${unsubscribeHref}`, {
+      method: "POST",
+      body: "List-Unsubscribe=One-Click",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(200);
+    expect((await findSubscriberByEmail(database.db, "kenji@example.com"))?.status).toBe("unsubscribed");
+  });
+});
