@@ -2,6 +2,7 @@
 // entities refused beforehand (see xml-safety.ts); text elements are kept raw so CDATA, escaped HTML and
 // inline XHTML are all read the same way. Throws FeedParseError (with a clear message) and nothing else.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { decodeFeed } from "./decode";
 import { readAtom, readRdf, readRss, type RawFeed } from "./feed-formats";
 import { normaliseFeed, type NormaliseOptions } from "./normalise";
 import type { ParsedFeed } from "./types";
@@ -74,4 +75,15 @@ export function parseFeed(xml: string, options: ParseOptions): ParsedFeed {
   }
   const feed = normaliseFeed(raw, options);
   return { format: raw.format, ...feed, warnings: [...warnings, ...feed.warnings] };
+}
+
+/** Bytes as fetched (or read) → decoded (see decode.ts) and parsed; decoding warnings come first. */
+export function parseFeedBytes(
+  bytes: Uint8Array,
+  contentType: string | null | undefined,
+  options: ParseOptions,
+): ParsedFeed & { encoding: string } {
+  const decoded = decodeFeed(bytes, contentType);
+  const feed = parseFeed(decoded.text, options);
+  return { ...feed, encoding: decoded.encoding, warnings: [...decoded.warnings, ...feed.warnings] };
 }

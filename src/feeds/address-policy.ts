@@ -1,0 +1,92 @@
+// Which addresses a feed fetch may connect to. A feed URL is operator- or API-supplied, so without this a
+// URL could reach the service's own network (metadata endpoints, databases, admin ports): private,
+// loopback, link-local, unique-local and other non-public ranges are refused unless allowed by config.
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+
+type Range = [prefix: number[], bits: number];
+
+/** Non-public IPv4 ranges (RFC 6890 and friends). */
+const ipv4Ranges: Range[] = [
+  [[0, 0, 0, 0], 8], [[10, 0, 0, 0], 8], [[100, 64, 0, 0], 10], [[127, 0, 0, 0], 8], [[169, 254, 0, 0], 16],
+  [[172, 16, 0, 0], 12], [[192, 0, 0, 0], 24], [[192, 0, 2, 0], 24], [[192, 88, 99, 0], 24], [[192, 168, 0, 0], 16],
+  [[198, 18, 0, 0], 15], [[198, 51, 100, 0], 24], [[203, 0, 113, 0], 24], [[224, 0, 0, 0], 4], [[240, 0, 0, 0], 4],
+];
+
+/** Non-public IPv6 ranges, as bytes. Mapped/embedded IPv4 forms are unwrapped before these are checked. */
+const ipv6Ranges: Range[] = [
+  [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 128], // unspecified
+  [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 128], // loopback
+  [[0x01, 0x00, 0, 0, 0, 0, 0, 0], 64], // discard-only
+  [[0x20, 0x01, 0x0d, 0xb8], 32], // documentation
+  [[0x20, 0x01, 0x00, 0x00], 32], // Teredo (tunnels to arbitrary IPv4)
+  [[0xfc], 7], // unique local
+  [[0xfe, 0x80], 10], // link local
+  [[0xfe, 0xc0], 10], // site local (deprecated)
+  [[0xff], 8], // multicast
+];
+
+function inRange(bytes: number[], [prefix, bits]: Range): boolean {
+  for (let i = 0; i < bits; i += 8) {
+    const mask = bits - i >= 8 ? 0xff : (0xff << (8 - (bits - i))) & 0xff;
+    if (((bytes[i / 8] ?? 0) & mask) !== ((prefix[i / 8] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
+function ipv4Bytes(address: string): number[] {
+  return address.split(".").map(Number);
+}
+
+/** "2001:db8::1", "::ffff:127.0.0.1", "fe80::1%eth0" → 16 bytes. Assumes isIP(address) === 6. */
+function ipv6Bytes(address: string): number[] {
+  let text = address.replace(/%.*$/, "");
+  const tail: number[] = [];
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = ipv4Bytes(dotted[1]!);
+    text = `${text.slice(0, dotted.index)}${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`;
+  }
+  const [head, rest] = text.split("::") as [string, string | undefined];
+  const groups = (s: string | undefined) => (s ? s.split(":").map((g) => parseInt(g, 16)) : []);
+  const left = groups(head);
+  const right = groups(rest);
+  const words = rest === undefined ? left : [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
+  for (const word of words) tail.push((word >> 8) & 0xff, word & 0xff);
+  return tail;
+}
+
+/** True for any address a public feed cannot legitimately live at (IPv4, IPv6, IPv4-mapped IPv6). */
+export function isPrivateAddress(address: string): boolean {
+  const version = isIP(address.replace(/%.*$/, ""));
+  if (version === 4) return ipv4Ranges.some((range) => inRange(ipv4Bytes(address), range));
+  if (version !== 6) return true; // not an address at all: refuse rather than guess
+  const bytes = ipv6Bytes(address);
+  const allZero = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
+  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64) carry an IPv4 address.
+  const mapped = allZero(0, 10) && ((bytes[10] === 0xff && bytes[11] === 0xff) || (bytes[10] === 0 && bytes[11] === 0 && !allZero(12, 14)));
+  const nat64 = bytes[0] === 0 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && allZero(4, 12);
+  if (mapped || nat64) return isPrivateAddress(bytes.slice(12).join("."));
+  // 2002:AABB:CCDD::/48 (6to4) carries the IPv4 address AA.BB.CC.DD.
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return isPrivateAddress(bytes.slice(2, 6).join("."));
+  return ipv6Ranges.some((range) => inRange(bytes, range));
+}
+
+/** Resolves a host name to every address it has (the same resolver the connection uses). */
+export type Resolver = (hostname: string) => Promise<string[]>;
+
+export const systemResolver: Resolver = async (hostname) =>
+  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/**
+ * Null when every address of `hostname` is public, else why not. IP literals are checked as they are;
+ * names are resolved and each of their addresses checked.
+ */
+export async function refusedHostReason(hostname: string, resolve: Resolver = systemResolver): Promise<string | null> {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  if (isIP(host)) return isPrivateAddress(host) ? `refused: ${host} is a private or local address` : null;
+  const addresses = await resolve(host);
+  if (addresses.length === 0) return `refused: ${host} has no address`;
+  const bad = addresses.find(isPrivateAddress);
+  return bad ? `refused: ${host} resolves to the private or local address ${bad}` : null;
+}
