@@ -7,7 +7,7 @@
 // 65,535-parameter limit.
 import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { deliveries, type DeliveryStatus, type Frequency, type SubscriberStatus } from "../schema";
+import { deliveries, type DeliveryLayout, type DeliveryStatus, type Frequency, type SubscriberStatus } from "../schema";
 
 /** Rows of a raw statement on either driver (postgres.js: an array; PGlite: { rows }). */
 async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
@@ -29,6 +29,24 @@ const toTextArray = (v: unknown): string[] => {
   return [];
 };
 
+/** jsonb arrives parsed on both drivers; be strict anyway (the layout decides what is rendered). */
+export function toLayout(v: unknown): DeliveryLayout {
+  const value = typeof v === "string" ? (JSON.parse(v) as unknown) : v;
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((e: unknown) => {
+    const item = e as { story?: unknown; country?: unknown; lead?: unknown; alternatives?: unknown };
+    if (!item || typeof item.story !== "number" || typeof item.lead !== "number") return [];
+    return [
+      {
+        story: item.story,
+        country: String(item.country ?? ""),
+        lead: item.lead,
+        alternatives: Array.isArray(item.alternatives) ? item.alternatives.filter((x): x is number => typeof x === "number") : [],
+      },
+    ];
+  });
+}
+
 // ---------------------------------------------------------------------------------------------- planning
 
 /** What planning needs to know about a subscriber whose digest is due. */
@@ -49,7 +67,14 @@ export interface DueSubscriber {
  * Active, not suppressed subscribers whose next send instant has come, oldest first. Locks the rows
  * (FOR UPDATE SKIP LOCKED): call inside the planning transaction, so concurrent planners take disjoint sets.
  */
-export async function dueSubscribers(db: Db, now: Date, limit: number): Promise<DueSubscriber[]> {
+export async function dueSubscribers(
+  db: Db,
+  now: Date,
+  limit: number,
+  /** A dry run reads without locking, a page at a time. */
+  options: { lock?: boolean; offset?: number } = {},
+): Promise<DueSubscriber[]> {
+  const lock = options.lock ?? true;
   const rows = await rowsOf<Record<string, unknown>>(
     db,
     sql`select s.id, s.email, s.countries, s.frequency, s.weekly_day, s.delivery_time, s.time_zone,
@@ -57,9 +82,8 @@ export async function dueSubscribers(db: Db, now: Date, limit: number): Promise<
         from subscribers s
         where s.status = 'active' and s.next_send_at <= ${iso(now)}::timestamptz
           and not exists (select 1 from suppressions x where x.email = s.email)
-        order by s.next_send_at
-        limit ${limit}
-        for update of s skip locked`,
+        order by s.next_send_at, s.id
+        limit ${limit} ${lock ? sql`for update of s skip locked` : sql`offset ${options.offset ?? 0}`}`,
   );
   return rows.map((r) => ({
     id: String(r.id),
@@ -107,6 +131,7 @@ export interface PlannedDelivery {
   dueAt: Date;
   status: Extract<DeliveryStatus, "queued" | "skipped" | "missed">;
   storyIds: number[];
+  layout: DeliveryLayout;
   reason: string | null;
 }
 
@@ -127,17 +152,19 @@ export async function insertPlannedDeliveries(
       due_at: iso(r.dueAt),
       status: r.status,
       story_ids: r.storyIds,
+      layout: r.layout,
       reason: r.reason,
     })),
   );
   const inserted = await rowsOf<Record<string, unknown>>(
     db,
-    sql`insert into deliveries (subscriber_id, edition, due_at, status, story_ids, reason, created_at, updated_at)
+    sql`insert into deliveries (subscriber_id, edition, due_at, status, story_ids, layout, reason, created_at, updated_at)
         select v.subscriber_id, v.edition, v.due_at, v.status,
-               coalesce(array(select jsonb_array_elements_text(v.story_ids)::int), '{}'::int[]),
+               array(select jsonb_array_elements_text(v.story_ids)::int), v.layout,
                v.reason, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz
         from jsonb_to_recordset(${json}::jsonb)
-             as v(subscriber_id uuid, edition text, due_at timestamptz, status text, story_ids jsonb, reason text)
+             as v(subscriber_id uuid, edition text, due_at timestamptz, status text, story_ids jsonb, layout jsonb,
+                  reason text)
         on conflict (subscriber_id, edition) do nothing
         returning id, subscriber_id, edition, status`,
   );
@@ -152,7 +179,8 @@ export async function insertPlannedDeliveries(
 /** A subscriber's schedule after planning: the next due instant, and (when an edition was planned) its time. */
 export interface ScheduleAdvance {
   id: string;
-  nextSendAt: Date;
+  /** null: the subscriber cannot be scheduled (stored preferences are broken) and stops being due. */
+  nextSendAt: Date | null;
   /** null keeps the previous value (e.g. only missed editions). */
   lastEditionAt: Date | null;
 }
@@ -160,7 +188,7 @@ export interface ScheduleAdvance {
 export async function advanceSchedules(db: Db, rows: ScheduleAdvance[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   const json = JSON.stringify(
-    rows.map((r) => ({ id: r.id, next: iso(r.nextSendAt), last: r.lastEditionAt ? iso(r.lastEditionAt) : null })),
+    rows.map((r) => ({ id: r.id, next: r.nextSendAt ? iso(r.nextSendAt) : null, last: r.lastEditionAt ? iso(r.lastEditionAt) : null })),
   );
   await db.execute(
     sql`update subscribers s
@@ -179,6 +207,9 @@ export interface ClaimedDelivery {
   edition: string;
   dueAt: Date;
   storyIds: number[];
+  layout: DeliveryLayout;
+  /** When it was planned (the selection's "now"). */
+  plannedAt: Date;
   attempts: number;
   batchKey: string;
   email: string;
@@ -192,7 +223,8 @@ export interface ClaimedDelivery {
   timeZone: string;
 }
 
-const claimedColumns = sql`d.id, d.subscriber_id, d.edition, d.due_at, d.story_ids, d.attempts, d.batch_key,
+const claimedColumns = sql`d.id, d.subscriber_id, d.edition, d.due_at, d.story_ids, d.layout, d.created_at,
+  d.attempts, d.batch_key,
   s.email, s.status as subscriber_status, s.token_version, s.countries, s.frequency, s.weekly_day,
   s.delivery_time, s.time_zone,
   exists (select 1 from suppressions x where x.email = s.email) as suppressed`;
@@ -204,6 +236,8 @@ function toClaimed(r: Record<string, unknown>): ClaimedDelivery {
     edition: String(r.edition),
     dueAt: toDate(r.due_at),
     storyIds: toIntArray(r.story_ids),
+    layout: toLayout(r.layout),
+    plannedAt: toDate(r.created_at),
     attempts: Number(r.attempts),
     batchKey: String(r.batch_key),
     email: String(r.email),

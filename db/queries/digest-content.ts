@@ -1,0 +1,60 @@
+// The stories and articles a planned delivery shows, by id (sending, retries, "view in browser").
+// Planning reads candidates through db/queries/stories.ts; this file only fetches rows a delivery names.
+import { inArray } from "drizzle-orm";
+import type { Db } from "../client";
+import { articles, stories } from "../schema";
+import type { CandidateArticle, CandidateStory } from "../../src/digest/types";
+
+export type StoryFacts = Omit<CandidateStory, "articles">;
+
+const CHUNK = 5_000;
+
+function chunks<T>(list: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+}
+
+export async function storiesByIds(db: Db, ids: number[]): Promise<Map<number, StoryFacts>> {
+  const found = new Map<number, StoryFacts>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .select({
+        id: stories.id,
+        title: stories.title,
+        overlookedScore: stories.overlookedScore,
+        overlookedReason: stories.overlookedReason,
+        outletCount: stories.outletCount,
+        countryCount: stories.countryCount,
+        lastArticleAt: stories.lastArticleAt,
+      })
+      .from(stories)
+      .where(inArray(stories.id, part));
+    for (const row of rows) found.set(row.id, row);
+  }
+  return found;
+}
+
+export async function articlesByIds(db: Db, ids: number[]): Promise<Map<number, CandidateArticle>> {
+  const found = new Map<number, CandidateArticle>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .select({
+        id: articles.id,
+        title: articles.title,
+        summary: articles.summary,
+        url: articles.url,
+        outlet: articles.outlet,
+        country: articles.country,
+        language: articles.language,
+        translated: articles.translated,
+        originalTitle: articles.originalTitle,
+        publishedAt: articles.publishedAt,
+        isReference: articles.isReference,
+      })
+      .from(articles)
+      .where(inArray(articles.id, part));
+    for (const row of rows) found.set(row.id, row);
+  }
+  return found;
+}
