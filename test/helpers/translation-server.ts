@@ -26,7 +26,10 @@ export interface TranslationServer {
 /** How the fake "translates": deterministic and visible in assertions. */
 export const fakeEnglish = (text: string, lang: string) => `[${lang}→en] ${text}`;
 
-export async function startTranslationServer(options: { deeplKey?: string; libreKey?: string } = {}): Promise<TranslationServer> {
+export async function startTranslationServer(
+  options: { deeplKey?: string; libreKey?: string; dictionary?: Record<string, string> } = {},
+): Promise<TranslationServer> {
+  const english = (text: string, lang: string) => options.dictionary?.[text] ?? fakeEnglish(text, lang);
   const requests: RecordedRequest[] = [];
   const script: Scripted[] = [];
   const server: Server = createServer((req, res) => {
@@ -58,7 +61,7 @@ export async function startTranslationServer(options: { deeplKey?: string; libre
         if (body.target_lang !== "EN-US") return send(400, { message: "Value for 'target_lang' not supported." });
         const lang = typeof body.source_lang === "string" ? body.source_lang : "auto";
         return send(200, {
-          translations: texts.map((t) => ({ detected_source_language: lang, text: fakeEnglish(String(t), lang) })),
+          translations: texts.map((t) => ({ detected_source_language: lang, text: english(String(t), lang) })),
         });
       }
       if (req.method === "POST" && req.url === "/translate") {
@@ -66,8 +69,8 @@ export async function startTranslationServer(options: { deeplKey?: string; libre
         const q = body.q;
         if (body.target !== "en" || body.format !== "text") return send(400, { error: "Invalid request" });
         const lang = String(body.source);
-        if (Array.isArray(q)) return send(200, { translatedText: q.map((t) => fakeEnglish(String(t), lang)) });
-        if (typeof q === "string") return send(200, { translatedText: fakeEnglish(q, lang) });
+        if (Array.isArray(q)) return send(200, { translatedText: q.map((t) => english(String(t), lang)) });
+        if (typeof q === "string") return send(200, { translatedText: english(q, lang) });
         return send(400, { error: "Invalid request: missing q parameter" });
       }
       send(404, { message: "Not found" });

@@ -1,0 +1,241 @@
+// Stories: groups of articles about one event, with their coverage counts and the overlooked signal;
+// and the reads the digest and the API make of them.
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, notExists, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { articles, stories } from "../schema";
+
+export type Story = typeof stories.$inferSelect;
+
+/** Coverage of a story, counted from its articles (all of them, not only the recent window). */
+export interface StoryCoverage {
+  storyId: number;
+  articleCount: number;
+  outletCount: number;
+  countries: string[];
+  usOutletCount: number;
+  firstPublishedAt: Date;
+  lastPublishedAt: Date;
+  isSample: boolean;
+}
+
+const CHUNK = 1000;
+/** An outlet is its name within its country (feed sources and pushed articles alike). */
+const outletKey = sql`lower(${articles.outlet}) || '|' || ${articles.country}`;
+const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+
+export async function insertStory(
+  db: Db,
+  row: { title: string; firstSeenAt: Date; lastArticleAt: Date; isSample: boolean },
+): Promise<number> {
+  const rows = await db.insert(stories).values({ ...row, updatedAt: row.firstSeenAt }).returning({ id: stories.id });
+  return rows[0]!.id;
+}
+
+export async function storyCoverage(db: Db, storyIds: number[]): Promise<StoryCoverage[]> {
+  const out: StoryCoverage[] = [];
+  for (let i = 0; i < storyIds.length; i += CHUNK) {
+    const rows = await db
+      .select({
+        storyId: articles.storyId,
+        articleCount: sql<number>`(count(*) filter (where not ${articles.isReference}))::int`,
+        outletCount: sql<number>`(count(distinct ${outletKey}) filter (where not ${articles.isReference}))::int`,
+        countries: sql<string[]>`coalesce(array_agg(distinct ${articles.country}) filter (where not ${articles.isReference}), '{}'::text[])`,
+        usOutletCount: sql<number>`(count(distinct ${outletKey}) filter (where ${articles.isReference}))::int`,
+        first: sql<unknown>`min(${articles.publishedAt})`,
+        last: sql<unknown>`max(${articles.publishedAt})`,
+        isSample: sql<boolean>`bool_and(${articles.isSample})`,
+      })
+      .from(articles)
+      .where(inArray(articles.storyId, storyIds.slice(i, i + CHUNK)))
+      .groupBy(articles.storyId);
+    for (const r of rows) {
+      out.push({
+        storyId: r.storyId!,
+        articleCount: Number(r.articleCount),
+        outletCount: Number(r.outletCount),
+        countries: [...r.countries].sort(),
+        usOutletCount: Number(r.usOutletCount),
+        firstPublishedAt: toDate(r.first),
+        lastPublishedAt: toDate(r.last),
+        isSample: Boolean(r.isSample),
+      });
+    }
+  }
+  return out;
+}
+
+export interface StoryUpdate {
+  title?: string;
+  coverage: StoryCoverage;
+  overlookedScore: number;
+  overlookedReason: string;
+}
+
+export async function saveStory(db: Db, update: StoryUpdate, now: Date): Promise<void> {
+  const c = update.coverage;
+  await db
+    .update(stories)
+    .set({
+      ...(update.title ? { title: update.title } : {}),
+      firstSeenAt: c.firstPublishedAt,
+      lastArticleAt: c.lastPublishedAt,
+      articleCount: c.articleCount,
+      outletCount: c.outletCount,
+      countryCount: c.countries.length,
+      countries: c.countries,
+      usOutletCount: c.usOutletCount,
+      overlookedScore: update.overlookedScore,
+      overlookedReason: update.overlookedReason,
+      isSample: c.isSample,
+      updatedAt: now,
+    })
+    .where(eq(stories.id, c.storyId));
+}
+
+/** Stories left without articles (after retention or a sample purge). Returns how many were deleted. */
+export async function purgeEmptyStories(db: Db): Promise<number> {
+  const rows = await db
+    .delete(stories)
+    .where(notExists(db.select({ one: sql`1` }).from(articles).where(eq(articles.storyId, stories.id))))
+    .returning({ id: stories.id });
+  return rows.length;
+}
+
+export interface StoryArticle {
+  id: number;
+  title: string;
+  summary: string;
+  url: string;
+  outlet: string;
+  country: string;
+  language: string;
+  translated: boolean;
+  untranslated: boolean;
+  originalTitle: string;
+  publishedAt: Date;
+}
+
+const articleFields = {
+  storyId: articles.storyId,
+  id: articles.id,
+  title: articles.title,
+  summary: articles.summary,
+  url: articles.url,
+  outlet: articles.outlet,
+  country: articles.country,
+  language: articles.language,
+  translated: articles.translated,
+  untranslated: articles.untranslated,
+  originalTitle: articles.originalTitle,
+  publishedAt: articles.publishedAt,
+  isReference: articles.isReference,
+};
+
+export interface RecentStory extends Story {
+  articles: Array<StoryArticle & { isReference: boolean }>;
+}
+
+/** The most recently active stories since `since`, with all their articles (US reference ones flagged). */
+export async function recentStories(db: Db, since: Date, limit: number): Promise<RecentStory[]> {
+  const rows = await db
+    .select()
+    .from(stories)
+    .where(gte(stories.lastArticleAt, since))
+    .orderBy(desc(stories.lastArticleAt), desc(stories.id))
+    .limit(limit);
+  if (rows.length === 0) return [];
+  const arts = await db
+    .select(articleFields)
+    .from(articles)
+    .where(inArray(articles.storyId, rows.map((r) => r.id)))
+    .orderBy(asc(articles.publishedAt), asc(articles.id));
+  const byStory = groupBy(arts);
+  return rows.map((s) => ({ ...s, articles: (byStory.get(s.id) ?? []).map(({ storyId: _, ...a }) => a) }));
+}
+
+/** A story the digest may show, with its foreign (non-reference) articles, oldest first. */
+export interface CandidateStory {
+  id: number;
+  title: string;
+  overlookedScore: number;
+  overlookedReason: string;
+  outletCount: number;
+  countryCount: number;
+  countries: string[];
+  usOutletCount: number;
+  lastArticleAt: Date;
+  isSample: boolean;
+  articles: StoryArticle[];
+}
+
+export interface CandidateFilter {
+  /** Only stories with a foreign article from one of these countries in the period; all countries when omitted. */
+  countries?: string[];
+  since: Date;
+  /** Exclusive upper bound on the matching article's publication; none when omitted. */
+  until?: Date;
+}
+
+/**
+ * Stories with at least one foreign article published in [since, until) — from `countries` when given —
+ * each with ALL its foreign articles (any country, any time: the "alternative takes"). Two queries
+ * whatever the number of stories; the match is a subquery, so no id list travels as parameters.
+ */
+export async function candidateStories(db: Db, filter: CandidateFilter): Promise<CandidateStory[]> {
+  if (filter.countries && filter.countries.length === 0) return [];
+  const matching = db
+    .selectDistinct({ storyId: articles.storyId })
+    .from(articles)
+    .where(
+      and(
+        eq(articles.isReference, false),
+        isNotNull(articles.storyId),
+        gte(articles.publishedAt, filter.since),
+        filter.until ? lt(articles.publishedAt, filter.until) : undefined,
+        filter.countries ? inArray(articles.country, filter.countries) : undefined,
+      ),
+    );
+  const storyRows = await db
+    .select({
+      id: stories.id,
+      title: stories.title,
+      overlookedScore: stories.overlookedScore,
+      overlookedReason: stories.overlookedReason,
+      outletCount: stories.outletCount,
+      countryCount: stories.countryCount,
+      countries: stories.countries,
+      usOutletCount: stories.usOutletCount,
+      lastArticleAt: stories.lastArticleAt,
+      isSample: stories.isSample,
+    })
+    .from(stories)
+    .where(inArray(stories.id, matching))
+    .orderBy(desc(stories.overlookedScore), desc(stories.lastArticleAt), asc(stories.id));
+  if (storyRows.length === 0) return [];
+  const arts = await db
+    .select(articleFields)
+    .from(articles)
+    .where(and(inArray(articles.storyId, matching), eq(articles.isReference, false)))
+    .orderBy(asc(articles.publishedAt), asc(articles.id));
+  const byStory = groupBy(arts);
+  return storyRows.map((s) => ({
+    ...s,
+    articles: (byStory.get(s.id) ?? []).map(({ storyId: _, isReference: __, ...a }) => a),
+  }));
+}
+
+/** Every candidate since `since` (all countries): one call per morning run, filtered per subscriber in memory. */
+export function candidateStoriesForAll(db: Db, since: Date, until?: Date): Promise<CandidateStory[]> {
+  return candidateStories(db, { since, until });
+}
+
+function groupBy<T extends { storyId: number | null }>(rows: T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const r of rows) {
+    if (r.storyId === null) continue;
+    let list = map.get(r.storyId);
+    if (!list) map.set(r.storyId, (list = []));
+    list.push(r);
+  }
+  return map;
+}

@@ -1,0 +1,154 @@
+// One ingestion run: seed the catalog, fetch every due source (a few at a time; one bad feed never stops
+// the others), translate and store new items, group them into stories, score them, purge what is past
+// retention. Safe to call repeatedly and from several processes (see cluster-stories.ts); never throws
+// for a feed or translation problem. With no reachable real source, the offline sample feeds stand in.
+import type { Db } from "../../db/client";
+import { hasSampleArticles, purgeArticlesPublishedBefore, purgeSampleArticles } from "../../db/queries/articles";
+import { anyRealSourceSucceeded, dueSources, sampleSourceRows, type Source } from "../../db/queries/sources";
+import { purgeEmptyStories } from "../../db/queries/stories";
+import type { Config } from "../config";
+import type { SourceRecord } from "../feeds/types";
+import type { Logger } from "../log";
+import type { Translator } from "../translate/translator";
+import { loadSampleTranslator } from "../translate/sample-translator";
+import { allSeedSources } from "./catalog";
+import { createFeedLoader } from "./feed-loader";
+import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
+import { ingestSource, type FeedLoader, type SourceOutcome } from "./ingest-source";
+import { mapWithConcurrency } from "./pool";
+import { seedSources } from "./seed-sources";
+import { startTranslationRun } from "./translate-items";
+
+export interface IngestDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  /** Fetches and parses a source's feed (sample sources included). Default: src/feeds/load-feed.ts. */
+  loadFeed?: FeedLoader;
+  /** Outlets seeded (insert-if-missing) at the start of each run. Default: db/sources.json + samples. */
+  catalog?: () => SourceRecord[];
+  /** Translator for the sample feeds. Default: their fixed table (db/sample-feeds/translations.json). */
+  sampleTranslator?: Translator | null;
+}
+
+export interface IngestOptions {
+  now: Date;
+  /** Only these source ids (still only when due); all due sources when omitted. */
+  sources?: number[];
+  translator: Translator | null;
+}
+
+export interface IngestSummary {
+  startedAt: Date;
+  durationMs: number;
+  /** Which content was ingested: real feeds, the offline samples, or both (auto mode, first runs). */
+  mode: "feeds" | "sample" | "feeds+sample";
+  sourcesAdded: number;
+  sources: SourceOutcome[];
+  totals: { sources: number; fetched: number; new: number; duplicate: number; errors: number };
+  translation: { translator: string | null; texts: number; failures: number; stoppedBecause: string | null };
+  clustering: ClusterSummary;
+  purged: { articles: number; stories: number; sampleArticles: number };
+  /** Set when the run did nothing because another run in this process was still going. */
+  skipped?: string;
+}
+
+const running = new WeakMap<Db, true>();
+const DAY = 86_400_000;
+
+export async function runIngestion(deps: IngestDeps, options: IngestOptions): Promise<IngestSummary> {
+  const { now } = options;
+  const summary = emptySummary(now, options.translator);
+  if (running.has(deps.db)) return { ...summary, skipped: "another ingestion run is still going" };
+  running.set(deps.db, true);
+  const started = Date.now();
+  try {
+    const loadFeed = deps.loadFeed ?? createFeedLoader(deps.config);
+    summary.sourcesAdded = await seedSources(deps.db, (deps.catalog ?? allSeedSources)());
+    const keepSince = new Date(now.getTime() - deps.config.RETENTION_DAYS * DAY);
+    const run = async (sources: Source[], translator: Translator | null, load: FeedLoader) => {
+      const translation = startTranslationRun(translator);
+      const ctx = { db: deps.db, log: deps.log, now, keepSince, translation, load };
+      const outcomes = await mapWithConcurrency(sources, deps.config.FEED_CONCURRENCY, (s) => ingestSource(ctx, s), (s, error) => ({
+        sourceId: s.id,
+        slug: s.slug,
+        status: "error" as const,
+        fetched: 0,
+        new: 0,
+        duplicate: 0,
+        tooOld: 0,
+        error: `unexpected: ${error instanceof Error ? error.message : String(error)}`,
+      }));
+      summary.sources.push(...outcomes);
+      return translation;
+    };
+
+    const mode = deps.config.SAMPLE_CONTENT;
+    const samplesFirst = mode === "on" || (mode === "auto" && !(await anyRealSourceSucceeded(deps.db)));
+    if (samplesFirst) {
+      // Demo content first and clustered at once, so a first offline run shows stories without waiting
+      // for every real feed to time out.
+      const sampleTranslator = deps.sampleTranslator === undefined ? loadSampleTranslator() : deps.sampleTranslator;
+      await run(await sampleSourceRows(deps.db), sampleTranslator, loadFeed);
+      mergeClustering(summary, await clusterPendingArticles(deps.db, now));
+    }
+    if (mode !== "on") {
+      const translation = await run(await dueSources(deps.db, now, options.sources), options.translator, loadFeed);
+      summary.translation = {
+        translator: options.translator?.name ?? null,
+        texts: translation.textsTranslated,
+        failures: translation.failures,
+        stoppedBecause: translation.stoppedBecause,
+      };
+    }
+    const realWorks = mode !== "on" && (await anyRealSourceSucceeded(deps.db));
+    summary.mode = !samplesFirst ? "feeds" : mode === "on" ? "sample" : "feeds+sample";
+    mergeClustering(summary, await clusterPendingArticles(deps.db, now));
+
+    if (mode === "off" || realWorks) {
+      if (await hasSampleArticles(deps.db)) summary.purged.sampleArticles = await purgeSampleArticles(deps.db);
+    }
+    summary.purged.articles = await purgeArticlesPublishedBefore(deps.db, keepSince);
+    summary.purged.stories = await purgeEmptyStories(deps.db);
+
+    for (const o of summary.sources) {
+      summary.totals.sources++;
+      summary.totals.fetched += o.fetched;
+      summary.totals.new += o.new;
+      summary.totals.duplicate += o.duplicate;
+      if (o.status === "error") summary.totals.errors++;
+    }
+    summary.durationMs = Date.now() - started;
+    deps.log.info("ingestion finished", {
+      mode: summary.mode,
+      ...summary.totals,
+      stories: summary.clustering,
+      translation: summary.translation,
+      purged: summary.purged,
+      ms: summary.durationMs,
+    });
+    return summary;
+  } finally {
+    running.delete(deps.db);
+  }
+}
+
+function emptySummary(now: Date, translator: Translator | null): IngestSummary {
+  return {
+    startedAt: now,
+    durationMs: 0,
+    mode: "feeds",
+    sourcesAdded: 0,
+    sources: [],
+    totals: { sources: 0, fetched: 0, new: 0, duplicate: 0, errors: 0 },
+    translation: { translator: translator?.name ?? null, texts: 0, failures: 0, stoppedBecause: null },
+    clustering: { articlesPlaced: 0, storiesCreated: 0, storiesUpdated: 0 },
+    purged: { articles: 0, stories: 0, sampleArticles: 0 },
+  };
+}
+
+function mergeClustering(summary: IngestSummary, c: ClusterSummary): void {
+  summary.clustering.articlesPlaced += c.articlesPlaced;
+  summary.clustering.storiesCreated += c.storiesCreated;
+  summary.clustering.storiesUpdated += c.storiesUpdated;
+}
