@@ -58,6 +58,8 @@ export interface FakeResend {
   failNext(...faults: Fault[]): void;
   rejectAddress(email: string, message?: string): void;
   setLatency(ms: number): void;
+  /** Forgets everything (records, faults, rejections, idempotency store). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -193,6 +195,14 @@ export async function startFakeResend(options: { latencyMs?: number } = {}): Pro
     failNext: (...f) => void faults.push(...f),
     rejectAddress: (email, message = "Invalid `to` field.") => void rejected.set(email.toLowerCase(), message),
     setLatency: (ms) => void (latencyMs = ms),
+    reset: () => {
+      requests.length = 0;
+      sent.length = 0;
+      violations.length = 0;
+      faults.length = 0;
+      rejected.clear();
+      store.clear();
+    },
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();

@@ -1,0 +1,148 @@
+// Planning the due subscribers, a chunk at a time. Each chunk is one short transaction: lock the due
+// subscribers (SKIP LOCKED: concurrent planners take disjoint sets), read what they were already given,
+// decide every edition in memory (plan-editions.ts, pure), insert the deliveries (unique per subscriber
+// and edition: on conflict do nothing) and move each schedule forward — four statements per chunk.
+import type { Db } from "../../db/client";
+import {
+  advanceSchedules,
+  dueSubscribers,
+  givenStoryIds,
+  insertPlannedDeliveries,
+  type DueSubscriber,
+  type PlannedDelivery,
+  type ScheduleAdvance,
+} from "../../db/queries/deliveries";
+import type { Logger } from "../log";
+import { planSubscriber, type PlanSettings, type SubscriberPlan } from "./plan-editions";
+import { selectStories } from "./select-stories";
+import type { CandidateStory } from "./types";
+
+export interface PlanOptions {
+  now: Date;
+  settings: PlanSettings & { maxPerCountry: number; maxTotal: number };
+  candidates: readonly CandidateStory[];
+  /** Deliveries created since this instant count as history ("never a story twice"). */
+  historySince: Date;
+  chunkSize: number;
+  /** At most this many subscribers this run. */
+  limit: number;
+  /** Called after each committed chunk (wakes the senders). */
+  onChunk?: () => void;
+  log: Logger;
+}
+
+export interface PlanTotals {
+  /** Deliveries queued to be sent. */
+  planned: number;
+  skipped: number;
+  missed: number;
+  subscribers: number;
+}
+
+/** Candidates by the countries of their articles, so a subscriber only scans stories from their countries. */
+export function indexByCountry(candidates: readonly CandidateStory[]): Map<string, CandidateStory[]> {
+  const index = new Map<string, CandidateStory[]>();
+  for (const story of candidates) {
+    for (const country of new Set(story.articles.map((a) => a.country))) {
+      let list = index.get(country);
+      if (!list) index.set(country, (list = []));
+      list.push(story);
+    }
+  }
+  return index;
+}
+
+function candidatesFor(index: Map<string, CandidateStory[]>, countries: readonly string[]): CandidateStory[] {
+  if (countries.length === 1) return index.get(countries[0]!) ?? [];
+  const seen = new Set<CandidateStory>();
+  for (const c of countries) for (const s of index.get(c) ?? []) seen.add(s);
+  return [...seen];
+}
+
+/** Decides a chunk in memory. A subscriber whose stored preferences cannot be scheduled stops being due. */
+export function planChunk(
+  due: DueSubscriber[],
+  given: Map<string, Set<number>>,
+  index: Map<string, CandidateStory[]>,
+  options: Pick<PlanOptions, "now" | "settings" | "log">,
+): { deliveries: PlannedDelivery[]; advances: ScheduleAdvance[]; plans: Array<{ subscriber: DueSubscriber; plan: SubscriberPlan }> } {
+  const deliveries: PlannedDelivery[] = [];
+  const advances: ScheduleAdvance[] = [];
+  const plans: Array<{ subscriber: DueSubscriber; plan: SubscriberPlan }> = [];
+  const empty = new Set<number>();
+  const { now, settings } = options;
+  for (const subscriber of due) {
+    try {
+      const plan = planSubscriber(subscriber, now, settings, (s, since) =>
+        selectStories({
+          countries: s.countries,
+          sentStoryIds: given.get(s.id) ?? empty,
+          since,
+          now,
+          candidates: candidatesFor(index, s.countries),
+          maxPerCountry: settings.maxPerCountry,
+          maxTotal: settings.maxTotal,
+        }),
+      );
+      deliveries.push(...plan.deliveries);
+      advances.push(plan.advance);
+      plans.push({ subscriber, plan });
+    } catch (error) {
+      options.log.error("subscriber cannot be scheduled; no digest until their preferences are saved again", {
+        subscriber: subscriber.id,
+        error: String(error),
+      });
+      advances.push({ id: subscriber.id, nextSendAt: null, lastEditionAt: null });
+    }
+  }
+  return { deliveries, advances, plans };
+}
+
+export async function planDue(db: Db, options: PlanOptions): Promise<PlanTotals> {
+  const totals: PlanTotals = { planned: 0, skipped: 0, missed: 0, subscribers: 0 };
+  const index = indexByCountry(options.candidates);
+  while (totals.subscribers < options.limit) {
+    const size = Math.min(options.chunkSize, options.limit - totals.subscribers);
+    const count = await db.transaction(async (tx) => {
+      const due = await dueSubscribers(tx, options.now, size);
+      if (due.length === 0) return 0;
+      const given = await givenStoryIds(tx, due.map((s) => s.id), options.historySince);
+      const { deliveries, advances } = planChunk(due, given, index, options);
+      const inserted = await insertPlannedDeliveries(tx, deliveries, options.now);
+      await advanceSchedules(tx, advances, options.now);
+      for (const row of inserted) {
+        if (row.status === "queued") totals.planned++;
+        else if (row.status === "skipped") totals.skipped++;
+        else if (row.status === "missed") totals.missed++;
+      }
+      return due.length;
+    });
+    totals.subscribers += count;
+    options.onChunk?.();
+    if (count < size) break;
+  }
+  return totals;
+}
+
+/** A dry run: the same decisions, read without locks, nothing written. Returns every plan made. */
+export async function planDueDryRun(db: Db, options: PlanOptions): Promise<{ totals: PlanTotals; plans: Array<{ subscriber: DueSubscriber; plan: SubscriberPlan }> }> {
+  const totals: PlanTotals = { planned: 0, skipped: 0, missed: 0, subscribers: 0 };
+  const plans: Array<{ subscriber: DueSubscriber; plan: SubscriberPlan }> = [];
+  const index = indexByCountry(options.candidates);
+  while (totals.subscribers < options.limit) {
+    const size = Math.min(options.chunkSize, options.limit - totals.subscribers);
+    const due = await dueSubscribers(db, options.now, size, { lock: false, offset: totals.subscribers });
+    if (due.length === 0) break;
+    const given = await givenStoryIds(db, due.map((s) => s.id), options.historySince);
+    const chunk = planChunk(due, given, index, options);
+    for (const d of chunk.deliveries) {
+      if (d.status === "queued") totals.planned++;
+      else if (d.status === "skipped") totals.skipped++;
+      else totals.missed++;
+    }
+    plans.push(...chunk.plans);
+    totals.subscribers += due.length;
+    if (due.length < size) break;
+  }
+  return { totals, plans };
+}
