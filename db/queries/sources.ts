@@ -33,9 +33,25 @@ export async function insertSource(db: Db, row: NewSource): Promise<Source | und
   return rows[0];
 }
 
-export async function updateSource(db: Db, id: number, patch: SourcePatch): Promise<Source | undefined> {
-  if (Object.keys(patch).length === 0) return findSourceById(db, id);
-  const rows = await db.update(sources).set(patch).where(eq(sources.id, id)).returning();
+/**
+ * Applies the operator's edit. `resetFetchState` (a new feed URL, or re-enabling) forgets the validators,
+ * the error and the backoff, so the next run fetches the source afresh.
+ */
+export async function updateSource(
+  db: Db,
+  id: number,
+  patch: SourcePatch,
+  options: { resetFetchState?: boolean } = {},
+): Promise<Source | undefined> {
+  const reset = options.resetFetchState
+    ? { etag: null, lastModified: null, lastError: null, consecutiveFailures: 0, nextFetchAt: null }
+    : {};
+  if (Object.keys(patch).length === 0 && !options.resetFetchState) return findSourceById(db, id);
+  const rows = await db
+    .update(sources)
+    .set({ ...patch, ...reset })
+    .where(eq(sources.id, id))
+    .returning();
   return rows[0];
 }
 
