@@ -145,7 +145,7 @@ export async function createDigestWorld(start: string, overrides: Partial<Config
   };
   const pacer = virtualPacer();
   const config = testConfig({ publicUrl: "http://localhost:8787", RESEND_API_KEY: "re_test_key", ...overrides });
-  const mailer = createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: 400 });
+  const mailer = createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: 1500 });
   const deps: TickDeps = {
     db: database.db,
     dbKind: database.kind,
