@@ -2,6 +2,8 @@
 // the XML declaration, else UTF-8. Real servers often declare the wrong one, so a declaration that the
 // bytes plainly contradict (invalid UTF-8 while the XML says windows-1251) loses to the other declaration.
 
+import { remapWindows1252Controls } from "./html-text";
+
 export interface DecodedFeed {
   text: string;
   /** The encoding actually used, in WHATWG spelling ("shift_jis", "windows-1251", "utf-8"). */
@@ -69,7 +71,7 @@ function hasNonAscii(bytes: Uint8Array): boolean {
 export function decodeFeed(bytes: Uint8Array, contentType?: string | null): DecodedFeed {
   const warnings: string[] = [];
   const bom = sniffBom(bytes);
-  if (bom) return { text: new TextDecoder(bom).decode(bytes), encoding: bom, warnings };
+  if (bom) return { text: decodeWith(bom, bytes), encoding: bom, warnings };
 
   const known = (label: string | null, where: string): string | null => {
     if (!label) return null;
@@ -100,5 +102,10 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): Deco
   } else if (encoding.startsWith("utf-16") && other?.startsWith("utf-16")) {
     encoding = other; // the byte order seen in the document beats the header's guess
   }
-  return { text: new TextDecoder(encoding).decode(bytes), encoding, warnings };
+  return { text: decodeWith(encoding, bytes), encoding, warnings };
+}
+
+function decodeWith(encoding: string, bytes: Uint8Array): string {
+  const text = new TextDecoder(encoding).decode(bytes);
+  return encoding === "windows-1252" ? remapWindows1252Controls(text) : text;
 }

@@ -34,6 +34,14 @@ const cp1252 = [
   8221, 8226, 8211, 8212, 732, 8482, 353, 8250, 339, 157, 382, 376,
 ];
 
+/**
+ * U+0080–U+009F read as windows-1252 (what WHATWG decoders do for windows-1252 / ISO-8859-1 labels;
+ * Node 20's TextDecoder leaves them as C1 controls instead).
+ */
+export function remapWindows1252Controls(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => String.fromCodePoint(cp1252[c.charCodeAt(0) - 0x80] ?? 0xfffd));
+}
+
 function fromCodePoint(code: number): string {
   if (code >= 0x80 && code <= 0x9f) return String.fromCodePoint(cp1252[code - 0x80] ?? 0xfffd);
   if (code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";
@@ -50,29 +58,86 @@ export function decodeHtmlEntities(text: string): string {
   });
 }
 
-const attrs = `(?:[^>"']|"[^"]*"|'[^']*')*`;
-const droppedWithContent = new RegExp(
-  `<(script|style|template|noscript|iframe|object|embed|svg|math|select|textarea)\\b${attrs}>[\\s\\S]*?<\\/\\1\\s*>`,
-  "gi",
-);
-const unclosedDropped = /<(script|style|template|iframe|svg|math)\b[\s\S]*$/i;
-const blockTag = new RegExp(
-  `<\\/?(?:p|div|br|hr|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|header|footer|figure|figcaption|dd|dt|dl|pre|address|aside|nav|main)\\b${attrs}>`,
-  "gi",
-);
-const anyTag = new RegExp(`<\\/?[A-Za-z][\\w:.-]*${attrs}>`, "g");
+/** Elements whose content is not text for a reader: removed together with everything inside them. */
+const droppedWithContent = new Set([
+  "script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math", "select", "textarea", "head",
+]);
+const blockElements = new Set([
+  "p", "div", "br", "hr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
+  "blockquote", "section", "article", "header", "footer", "figure", "figcaption", "dd", "dt", "dl", "pre",
+  "address", "aside", "nav", "main",
+]);
+const tagStart = /^<(\/?)([A-Za-z][\w:.-]{0,63})/;
 const looksLikeMarkup = /<[A-Za-z/!?]/;
 
-function stripMarkup(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?(?:-->|$)/g, " ")
-    .replace(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g, "$1")
-    .replace(droppedWithContent, " ")
-    .replace(unclosedDropped, " ")
-    .replace(blockTag, " ")
-    .replace(anyTag, "")
-    .replace(/<[!?][^>]*>/g, "")
-    .replace(/<\/?[A-Za-z][^<>]*$/, "");
+/** Index of the ">" closing the tag whose name ends at `from` (quoted attribute values may hold ">"). */
+function tagEnd(html: string, from: number): number {
+  let quote: string | null = null;
+  for (let j = from; j < html.length; j++) {
+    const c = html[j];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === ">") {
+      return j;
+    }
+  }
+  return html.indexOf(">", from); // an unbalanced quote: the next ">" ends it
+}
+
+/**
+ * One linear scan (no backtracking regexes: feed text is hostile): tags removed, block elements turned into
+ * spaces, script-like elements removed with their content, comments removed, CDATA unwrapped. A tag cut off
+ * at the end is dropped when `dropDanglingTag` (input truncated); in later passes "<b" is more likely text.
+ */
+function stripMarkup(html: string, dropDanglingTag: boolean): string {
+  let lower: string | undefined;
+  let out = "";
+  let i = 0;
+  while (i < html.length) {
+    const lt = html.indexOf("<", i);
+    if (lt < 0) {
+      out += html.slice(i);
+      break;
+    }
+    out += html.slice(i, lt);
+    const skipTo = (marker: string, from: number, keep = false) => {
+      const end = html.indexOf(marker, from);
+      if (keep) out += html.slice(from, end < 0 ? html.length : end);
+      else out += " ";
+      i = end < 0 ? html.length : end + marker.length;
+    };
+    if (html.startsWith("<!--", lt)) skipTo("-->", lt + 4);
+    else if (html.startsWith("<![CDATA[", lt)) skipTo("]]>", lt + 9, true);
+    else if (html[lt + 1] === "!" || html[lt + 1] === "?") skipTo(">", lt + 2);
+    else {
+      const m = tagStart.exec(html.slice(lt, lt + 66));
+      if (!m) {
+        out += "<";
+        i = lt + 1;
+        continue;
+      }
+      const end = tagEnd(html, lt + m[0].length);
+      if (end < 0) {
+        // No ">" anywhere after this point: no further tag can close.
+        if (!dropDanglingTag) out += html.slice(lt);
+        break;
+      }
+      const name = m[2]!.toLowerCase();
+      i = end + 1;
+      if (!m[1] && droppedWithContent.has(name)) {
+        lower ??= html.toLowerCase();
+        const close = lower.indexOf(`</${name}`, i);
+        const closeEnd = close < 0 ? -1 : html.indexOf(">", close);
+        i = closeEnd < 0 ? html.length : closeEnd + 1;
+        out += " ";
+      } else if (blockElements.has(name)) {
+        out += " ";
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -82,9 +147,9 @@ function stripMarkup(html: string): string {
  */
 export function htmlToText(html: string, maxInput = 50_000): string {
   let text = html.length > maxInput ? html.slice(0, maxInput) : html;
-  text = decodeHtmlEntities(stripMarkup(text));
+  text = decodeHtmlEntities(stripMarkup(text, true));
   for (let pass = 0; pass < 3 && looksLikeMarkup.test(text); pass++) {
-    text = decodeHtmlEntities(stripMarkup(text));
+    text = decodeHtmlEntities(stripMarkup(text, false));
   }
   // Whatever still looks like the start of a tag cannot become one: "<" gets a space after it.
   text = text.replace(/<(?=[A-Za-z/!?])/g, "< ");
@@ -106,7 +171,8 @@ const boundary = /[\s\u3000、。，．！？；：,.;:!?)\]」』）]/u;
  * without spaces (Japanese, Chinese) is cut at punctuation, or at `max` when there is none.
  */
 export function truncateAtWord(text: string, max = 300): string {
-  const chars = Array.from(text);
+  if (text.length <= max) return text; // UTF-16 length ≥ code points
+  const chars = Array.from(text.slice(0, 2 * max + 2));
   if (chars.length <= max) return text;
   const limit = max - 1; // room for the ellipsis
   let cut = limit;
