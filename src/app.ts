@@ -18,6 +18,10 @@ import { confirmRoutes } from "./routes/confirm";
 import { manageRoutes } from "./routes/manage";
 import { resubscribeRoutes, unsubscribeRoutes } from "./routes/unsubscribe";
 import { subscribersApi } from "./routes/api-subscribers";
+import { articlesApi } from "./routes/api-articles";
+import { storiesApi } from "./routes/api-stories";
+import { sourcesApi } from "./routes/api-sources";
+import { webhookRoutes } from "./routes/webhooks";
 import { devOutboxRoutes, hasDevOutbox } from "./routes/dev-outbox";
 
 const KB = 1024;
@@ -50,6 +54,10 @@ export function createApp(deps: Deps): Hono {
   });
   app.use("/api/*", requireApiToken(deps.config.API_TOKEN));
   app.route("/api", subscribersApi(deps));
+  app.route("/api", articlesApi(deps));
+  app.route("/api", storiesApi(deps));
+  app.route("/api", sourcesApi(deps));
+  app.route("/webhooks", webhookRoutes(deps));
   // RFC 8058 one-click: a mail provider POSTs with no cookies and no Origin; the signed token authorises it.
   app.route("/unsubscribe", unsubscribeRoutes(deps));
 

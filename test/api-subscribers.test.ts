@@ -24,7 +24,7 @@ interface ErrorJson {
 
 describe("news app API", () => {
   it("refuses calls without or with a wrong token, in JSON", async () => {
-    for (const headers of [{}, { Authorization: "Bearer wrong" }, { Authorization: "Basic abc" }]) {
+    for (const headers of [{}, { Authorization: "Bearer wrong" }, { Authorization: "Basic abc" }] as Array<Record<string, string>>) {
       const res = await t.app.request("/api/subscribers?email=a@example.com", { headers });
       expect(res.status).toBe(401);
       const body = (await res.json()) as ErrorJson;
