@@ -118,12 +118,37 @@ export function scheduleWords(frequency: Frequency, weeklyDay: number | null, de
   return `${when} at ${deliveryTime}`;
 }
 
+let dateFormat: Intl.DateTimeFormat | undefined;
 /** "Monday, 11 May 2026" for edition "2026-05-11" (already the subscriber's local date). */
 export function editionLabel(edition: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(edition);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12)) : null;
   if (!date || Number.isNaN(date.getTime())) throw new Error(`Edition must be YYYY-MM-DD, got ${JSON.stringify(edition)}`);
-  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(date);
+  dateFormat ??= new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  return dateFormat.format(date);
+}
+
+// Memo per lead article object (candidates are loaded once per run and treated as immutable): thousands of
+// subscribers get the same story block, and returning the same object lets the renderer's cache check
+// be an identity check. The result is the same as computing it again.
+const storyMemo = new WeakMap<object, Array<{ s: SelectedStory; limits: DigestLimits; out: DigestStory }>>();
+
+function sameSelection(a: SelectedStory, b: SelectedStory): boolean {
+  return (
+    a === b ||
+    (a.id === b.id && a.lead === b.lead && a.title === b.title && a.overlookedReason === b.overlookedReason &&
+      (a.alternatives === b.alternatives || (a.alternatives.length === b.alternatives.length && a.alternatives.every((x, i) => x === b.alternatives[i]))))
+  );
+}
+
+function toStoryMemo(s: SelectedStory, limits: DigestLimits): DigestStory {
+  let entries = storyMemo.get(s.lead);
+  const hit = entries?.find((e) => e.limits === limits && sameSelection(e.s, s));
+  if (hit) return hit.out;
+  const out = toStory(s, limits);
+  if (!entries) storyMemo.set(s.lead, (entries = []));
+  if (entries.length < 16) entries.push({ s, limits, out });
+  return out;
 }
 
 function toStory(s: SelectedStory, limits: DigestLimits): DigestStory {
@@ -161,7 +186,7 @@ export function buildDigest(input: BuildDigestInput, level = 0): DigestInput {
       byCountry.set(story.country, section);
       sections.push(section);
     }
-    section.stories.push(toStory(story, limits));
+    section.stories.push(toStoryMemo(story, limits));
   }
   const count = input.stories.length;
   const names = sections.map((s) => s.name);

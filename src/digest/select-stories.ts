@@ -59,13 +59,31 @@ export function rankStory(story: CandidateStory, newestQualifying: number, since
   return (score + 0.05) * breadth * Math.pow(0.5, age / halfLife);
 }
 
+// Per-run memos keyed by the candidate objects (treated as immutable): the morning run asks about the same
+// stories for many subscribers. They change nothing in the results, only how often work is repeated.
+const sortedMemo = new WeakMap<CandidateStory, CandidateArticle[]>();
+const alternativesMemo = new WeakMap<CandidateStory, Map<string, CandidateArticle[]>>();
+
+/** The story's shown-able (non-reference) articles, best first. */
+function sortedArticles(story: CandidateStory): CandidateArticle[] {
+  let sorted = sortedMemo.get(story);
+  if (!sorted) {
+    sorted = (story.articles ?? []).filter((a) => a && !isReference(a) && Number.isFinite(time(a.publishedAt))).sort(compareArticles);
+    sortedMemo.set(story, sorted);
+  }
+  return sorted;
+}
+
+/** Shared between subscribers who get the same story with the same lead: callers must not mutate it. */
 function pickAlternatives(story: CandidateStory, lead: CandidateArticle, nowMs: number, max: number): CandidateArticle[] {
+  const key = `${lead.id}|${nowMs}|${max}`;
+  let byKey = alternativesMemo.get(story);
+  const hit = byKey?.get(key);
+  if (hit) return hit;
   const outletKey = (a: CandidateArticle) => (a.outlet ?? "").trim().toLowerCase();
   const seenOutlets = new Set([outletKey(lead)]);
   const seenUrls = new Set([lead.url]);
-  const pool = story.articles
-    .filter((a) => a && a.id !== lead.id && !isReference(a) && time(a.publishedAt) <= nowMs)
-    .sort(compareArticles);
+  const pool = sortedArticles(story).filter((a) => a.id !== lead.id && time(a.publishedAt) <= nowMs);
   const chosen: CandidateArticle[] = [];
   const countriesShown = new Set([lead.country]);
   const take = (a: CandidateArticle) => {
@@ -80,6 +98,8 @@ function pickAlternatives(story: CandidateStory, lead: CandidateArticle, nowMs: 
   for (const a of pool) if (!countriesShown.has(a.country)) take(a);
   for (const a of pool) if (a.country !== lead.country) take(a);
   for (const a of pool) take(a);
+  if (!byKey) alternativesMemo.set(story, (byKey = new Map()));
+  byKey.set(key, chosen);
   return chosen;
 }
 
@@ -106,8 +126,9 @@ export function selectStories(input: SelectStoriesInput): StorySelection {
   const eligible: Eligible[] = [];
   let alreadySent = 0;
   for (const story of input.candidates) {
-    const qualifying = (story.articles ?? []).filter((a) => {
-      if (!a || isReference(a) || !wanted.has(a.country)) return false;
+    // Already best first, so the first article of each country is that country's best.
+    const qualifying = sortedArticles(story).filter((a) => {
+      if (!wanted.has(a.country)) return false;
       const t = time(a.publishedAt);
       return t > sinceMs && t <= nowMs;
     });
@@ -116,11 +137,11 @@ export function selectStories(input: SelectStoriesInput): StorySelection {
       alreadySent++;
       continue;
     }
-    qualifying.sort(compareArticles);
     // The best article of each country, best country first.
     const seen = new Set<string>();
     const byCountry = qualifying.filter((a) => !seen.has(a.country) && seen.add(a.country));
-    const newest = Math.max(...qualifying.map((a) => time(a.publishedAt)));
+    let newest = 0;
+    for (const a of qualifying) newest = Math.max(newest, time(a.publishedAt));
     eligible.push({ story, byCountry, newest, rank: rankStory(story, newest, input.since, input.now) });
   }
 
