@@ -64,6 +64,16 @@ function route(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { "content-length": String(50_000_000) });
     return void res.write("a".repeat(1000));
   }
+  if (path === "/cut") {
+    res.writeHead(200, { "content-length": "1000" });
+    res.write("<rss>");
+    return void setTimeout(() => req.socket.destroy(), 20);
+  }
+  if (path === "/cut-gzip") {
+    res.writeHead(200, { "content-encoding": "gzip" });
+    res.write(gzipSync(Buffer.alloc(100_000, 0x61)).subarray(0, 200));
+    return void setTimeout(() => req.socket.destroy(), 20);
+  }
   if (path === "/slow-drip") {
     res.writeHead(200, { "content-type": "text/xml" });
     res.write("<rss>");
@@ -160,6 +170,11 @@ describe.each([
 
   it("times out a server that never answers", async () => {
     expectError(await fetchFeed(`${base}/slow-headers`, { ...opts, timeoutMs: 200 }), "timeout");
+  });
+
+  it("reports a body cut off by the server as a network error, compressed or not", async () => {
+    expectError(await fetchFeed(`${base}/cut`, opts), "network");
+    expectError(await fetchFeed(`${base}/cut-gzip`, opts), "network");
   });
 
   it("reports a refused connection as a network error", async () => {

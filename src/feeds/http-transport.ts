@@ -5,7 +5,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { Readable } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import zlib from "node:zlib";
 import { isPrivateAddress } from "./address-policy";
 
@@ -37,7 +37,7 @@ const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
   });
 };
 
-function decompressor(encoding: string): NodeJS.ReadWriteStream | null | "unsupported" {
+function decompressor(encoding: string): Transform | null | "unsupported" {
   switch (encoding) {
     case "":
     case "identity":
@@ -72,8 +72,9 @@ export function nodeTransport(options: { allowPrivate: boolean }): Transport {
             response.destroy();
             return reject(new Error(`unsupported content-encoding "${encoding.slice(0, 20)}"`));
           }
-          const body: Readable = inflate ? (response.pipe(inflate as unknown as NodeJS.WritableStream) as unknown as Readable) : response;
-          if (inflate) response.on("error", (e) => (inflate as unknown as Readable).destroy(e));
+          const body: Readable = inflate ? response.pipe(inflate) : response;
+          // pipe() does not forward errors: a connection cut mid-body must still end the read with an error.
+          if (inflate) response.on("error", (e) => inflate.destroy(e));
           const stop = () => {
             body.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
             response.destroy();
