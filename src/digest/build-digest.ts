@@ -66,7 +66,8 @@ export function cleanText(value: unknown, max: number): string {
   if (s.length <= max) return s;
   let cut = s.slice(0, max - 1);
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1); // never split a surrogate pair
-  const space = cut.lastIndexOf(" ");
+  // Already at a word boundary when the next character is a space; otherwise back up to the last one.
+  const space = s[cut.length] === " " ? cut.length : cut.lastIndexOf(" ");
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
