@@ -17,7 +17,7 @@ import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
 import { ingestSource, type FeedLoader, type SourceOutcome } from "./ingest-source";
 import { mapWithConcurrency } from "./pool";
 import { seedSources } from "./seed-sources";
-import { startTranslationRun } from "./translate-items";
+import { startTranslationRun, type TranslationRun } from "./translate-items";
 
 export interface IngestDeps {
   db: Db;
@@ -89,17 +89,14 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       // Demo content first and clustered at once, so a first offline run shows stories without waiting
       // for every real feed to time out.
       const sampleTranslator = deps.sampleTranslator === undefined ? loadSampleTranslator() : deps.sampleTranslator;
-      await run(await sampleSourceRows(deps.db), sampleTranslator, loadFeed);
+      reportTranslation(summary, sampleTranslator, await run(await sampleSourceRows(deps.db), sampleTranslator, loadFeed));
       mergeClustering(summary, await clusterPendingArticles(deps.db, now));
     }
     if (mode !== "on") {
       const translation = await run(await dueSources(deps.db, now, options.sources), options.translator, loadFeed);
-      summary.translation = {
-        translator: options.translator?.name ?? null,
-        texts: translation.textsTranslated,
-        failures: translation.failures,
-        stoppedBecause: translation.stoppedBecause,
-      };
+      if (translation.textsTranslated > 0 || translation.failures > 0 || !samplesFirst) {
+        reportTranslation(summary, options.translator, translation);
+      }
     }
     const realWorks = mode !== "on" && (await anyRealSourceSucceeded(deps.db));
     summary.mode = !samplesFirst ? "feeds" : mode === "on" ? "sample" : "feeds+sample";
@@ -144,6 +141,15 @@ function emptySummary(now: Date, translator: Translator | null): IngestSummary {
     translation: { translator: translator?.name ?? null, texts: 0, failures: 0, stoppedBecause: null },
     clustering: { articlesPlaced: 0, storiesCreated: 0, storiesUpdated: 0 },
     purged: { articles: 0, stories: 0, sampleArticles: 0 },
+  };
+}
+
+function reportTranslation(summary: IngestSummary, translator: Translator | null, run: TranslationRun): void {
+  summary.translation = {
+    translator: translator?.name ?? null,
+    texts: run.textsTranslated,
+    failures: run.failures,
+    stoppedBecause: run.stoppedBecause,
   };
 }
 
