@@ -14,15 +14,22 @@ import { colors, fontFamily, styles } from "./theme";
 export { digestPreheader, digestSubject, digestText } from "./digest-text";
 export { CountrySection, StoryBlock } from "./digest-parts";
 
-/** Dark mode for clients that honour it (Apple Mail, Outlook apps); others invert on their own. */
-export const DARK_MODE_CSS =
+/**
+ * Head styles for clients that read them (inline styles carry the design everywhere else): brand colour
+ * for the take links, which carry no inline colour to save bytes, and dark mode (Apple Mail, Outlook
+ * apps; other clients invert on their own). Body's inner cell and the section rules have inline colours,
+ * hence the !important overrides.
+ */
+export const DIGEST_CSS =
   ":root{color-scheme:light dark;supported-color-schemes:light dark}" +
+  ".wd-card .m a{color:#0f5c8c}" +
   "@media (prefers-color-scheme:dark){" +
-  ".wd-bg,body{background-color:#16181b!important}" +
+  ".wd-bg,body,.wd-bg>table>tbody>tr>td{background-color:#16181b!important}" +
   ".wd-card{background-color:#212429!important;border-color:#3a3e45!important}" +
-  ".wd-card h1,.wd-card p,.wd-card li,.wd-card b{color:#e9e7e2!important}" +
+  ".wd-card h1,.wd-card p,.wd-card b{color:#e9e7e2!important}" +
+  ".wd-card h2{border-color:#3a3e45!important}" +
   ".wd-bg .m,.wd-bg .m b,.wd-foot p{color:#aab0ba!important}" +
-  ".wd-bg a{color:#86c3ee!important}" +
+  ".wd-bg a,.wd-card .m a{color:#86c3ee!important}" +
   "}";
 
 const hidden: CSSProperties = { display: "none", overflow: "hidden", lineHeight: "1px", opacity: 0, maxHeight: 0, maxWidth: 0 };
@@ -45,7 +52,7 @@ export function DigestEmail(props: DigestInput) {
         <meta name="color-scheme" content="light dark" />
         <meta name="supported-color-schemes" content="light dark" />
         <title>{props.subject}</title>
-        <style>{DARK_MODE_CSS}</style>
+        <style>{DIGEST_CSS}</style>
       </Head>
       <Body style={{ ...styles.body, fontFamily }} className="wd-bg">
         <div style={hidden}>{props.preheader}</div>
