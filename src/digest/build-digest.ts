@@ -120,13 +120,18 @@ export function scheduleWords(frequency: Frequency, weeklyDay: number | null, de
 }
 
 let dateFormat: Intl.DateTimeFormat | undefined;
+const labels = new Map<string, string>();
 /** "Monday, 11 May 2026" for edition "2026-05-11" (already the subscriber's local date). */
 export function editionLabel(edition: string): string {
+  const known = labels.get(edition);
+  if (known) return known;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(edition);
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12)) : null;
   if (!date || Number.isNaN(date.getTime())) throw new Error(`Edition must be YYYY-MM-DD, got ${JSON.stringify(edition)}`);
   dateFormat ??= new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
-  return dateFormat.format(date);
+  const label = dateFormat.format(date);
+  if (labels.size < 1000) labels.set(edition, label);
+  return label;
 }
 
 // Memo per lead article object (candidates are loaded once per run and treated as immutable): thousands of

@@ -52,26 +52,35 @@ function compareArticles(a: CandidateArticle, b: CandidateArticle): number {
 }
 
 export function rankStory(story: CandidateStory, newestQualifying: number, since: Date, now: Date): number {
-  const score = Math.max(0, Number.isFinite(story.overlookedScore) ? story.overlookedScore : 0);
-  const breadth = 1 + 0.25 * Math.log(Math.max(1, story.outletCount || 1)) + 0.25 * Math.log(Math.max(1, story.countryCount || 1));
-  const halfLife = Math.max(24 * HOUR, (now.getTime() - since.getTime()) / 2);
-  const age = Math.max(0, now.getTime() - newestQualifying);
-  return (score + 0.05) * breadth * Math.pow(0.5, age / halfLife);
+  return rankOf(story, newestQualifying, now.getTime(), Math.max(24 * HOUR, (now.getTime() - since.getTime()) / 2));
+}
+
+function rankOf(story: CandidateStory, newest: number, nowMs: number, halfLife: number): number {
+  return prepared(story).weight * Math.pow(0.5, Math.max(0, nowMs - newest) / halfLife);
 }
 
 // Per-run memos keyed by the candidate objects (treated as immutable): the morning run asks about the same
 // stories for many subscribers. They change nothing in the results, only how often work is repeated.
-const sortedMemo = new WeakMap<CandidateStory, CandidateArticle[]>();
+interface Prepared {
+  /** Shown-able (non-reference, dated) articles, best first, with their publication time. */
+  sorted: CandidateArticle[];
+  times: number[];
+  /** (score + 0.05) × breadth: the rank without recency. */
+  weight: number;
+}
+const preparedMemo = new WeakMap<CandidateStory, Prepared>();
 const alternativesMemo = new WeakMap<CandidateStory, Map<string, CandidateArticle[]>>();
 
-/** The story's shown-able (non-reference) articles, best first. */
-function sortedArticles(story: CandidateStory): CandidateArticle[] {
-  let sorted = sortedMemo.get(story);
-  if (!sorted) {
-    sorted = (story.articles ?? []).filter((a) => a && !isReference(a) && Number.isFinite(time(a.publishedAt))).sort(compareArticles);
-    sortedMemo.set(story, sorted);
+function prepared(story: CandidateStory): Prepared {
+  let p = preparedMemo.get(story);
+  if (!p) {
+    const sorted = (story.articles ?? []).filter((a) => a && !isReference(a) && Number.isFinite(time(a.publishedAt))).sort(compareArticles);
+    const score = Math.max(0, Number.isFinite(story.overlookedScore) ? story.overlookedScore : 0);
+    const breadth = 1 + 0.25 * Math.log(Math.max(1, story.outletCount || 1)) + 0.25 * Math.log(Math.max(1, story.countryCount || 1));
+    p = { sorted, times: sorted.map((a) => a.publishedAt.getTime()), weight: (score + 0.05) * breadth };
+    preparedMemo.set(story, p);
   }
-  return sorted;
+  return p;
 }
 
 /** Shared between subscribers who get the same story with the same lead: callers must not mutate it. */
@@ -83,7 +92,7 @@ function pickAlternatives(story: CandidateStory, lead: CandidateArticle, nowMs: 
   const outletKey = (a: CandidateArticle) => (a.outlet ?? "").trim().toLowerCase();
   const seenOutlets = new Set([outletKey(lead)]);
   const seenUrls = new Set([lead.url]);
-  const pool = sortedArticles(story).filter((a) => a.id !== lead.id && time(a.publishedAt) <= nowMs);
+  const pool = prepared(story).sorted.filter((a) => a.id !== lead.id && time(a.publishedAt) <= nowMs);
   const chosen: CandidateArticle[] = [];
   const countriesShown = new Set([lead.country]);
   const take = (a: CandidateArticle) => {
@@ -125,28 +134,32 @@ export function selectStories(input: SelectStoriesInput): StorySelection {
   type Eligible = { story: CandidateStory; byCountry: CandidateArticle[]; rank: number; newest: number };
   const eligible: Eligible[] = [];
   let alreadySent = 0;
+  const halfLife = Math.max(24 * HOUR, (nowMs - sinceMs) / 2);
+  // The hot loop of the morning run (once per subscriber per candidate): plain loops, no closures.
   for (const story of input.candidates) {
-    // Already best first, so the first article of each country is that country's best.
-    const qualifying = sortedArticles(story).filter((a) => {
-      if (!wanted.has(a.country)) return false;
-      const t = time(a.publishedAt);
-      return t > sinceMs && t <= nowMs;
-    });
-    if (qualifying.length === 0) continue;
+    // Articles come best first, so the first qualifying article of each country is that country's best.
+    let byCountry: CandidateArticle[] | undefined;
+    let newest = 0;
+    const { sorted, times } = prepared(story);
+    for (let i = 0; i < sorted.length; i++) {
+      const t = times[i]!;
+      if (!(t > sinceMs && t <= nowMs)) continue;
+      const a = sorted[i]!;
+      if (!wanted.has(a.country)) continue;
+      if (t > newest) newest = t;
+      if (!byCountry) byCountry = [a];
+      else if (!byCountry.some((b) => b.country === a.country)) byCountry.push(a);
+    }
+    if (!byCountry) continue;
     if (input.sentStoryIds.has(story.id)) {
       alreadySent++;
       continue;
     }
-    // The best article of each country, best country first.
-    const seen = new Set<string>();
-    const byCountry = qualifying.filter((a) => !seen.has(a.country) && seen.add(a.country));
-    let newest = 0;
-    for (const a of qualifying) newest = Math.max(newest, time(a.publishedAt));
-    eligible.push({ story, byCountry, newest, rank: rankStory(story, newest, input.since, input.now) });
+    eligible.push({ story, byCountry, newest, rank: rankOf(story, newest, nowMs, halfLife) });
   }
 
-  const wantedNames = listNames([...wanted]);
   if (eligible.length === 0) {
+    const wantedNames = listNames([...wanted]);
     return alreadySent > 0
       ? { skip: `the ${alreadySent === 1 ? "only new story" : `${alreadySent} new stories`} from ${wantedNames} ${alreadySent === 1 ? "was" : "were"} already sent` }
       : { skip: `no new stories from ${wantedNames} since ${input.since.toISOString()}` };
