@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  offsetAt,
   editionOf,
   isTooLate,
   nextSendAt,
@@ -203,6 +204,42 @@ describe("a year of editions", () => {
     expect(new Set(editions).size).toBe(editions.length);
     expect(editions.every((e) => [1, 2, 3, 4, 5].includes(new Date(`${e}T00:00:00Z`).getUTCDay()))).toBe(true);
     expect(editions.length).toBe(261); // weekdays in 2026 (the tick ends 2026-12-31T23:50Z, 08:50 on Jan 1 in Tokyo)
+  });
+});
+
+describe("cached offsets", () => {
+  it("equal Intl's answer at any instant, including every transition minute, in many zones", () => {
+    const zones = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kathmandu", "America/Santiago", "Asia/Tehran", "Africa/Casablanca", "America/St_Johns", "Pacific/Apia"];
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const exact = (ms: number, tz: string) => {
+      let f = formats.get(tz);
+      if (!f) {
+        f = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+        formats.set(tz, f);
+      }
+      const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
+      const whole = Math.floor(ms / 1000) * 1000;
+      return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!) - whole;
+    };
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const start = Date.parse("2024-01-01T00:00:00Z");
+    const span = Date.parse("2030-01-01T00:00:00Z") - start;
+    for (const tz of zones) {
+      // Random instants, then every minute of the days around each change found on the way.
+      let previous = exact(start, tz);
+      for (let t = start; t < start + span; t += 6 * 3_600_000) {
+        const o = exact(t, tz);
+        if (o !== previous) {
+          for (let m = t - 7 * 3_600_000; m <= t; m += 60_000) expect(offsetAt(m, tz)).toBe(exact(m, tz));
+          previous = o;
+        }
+      }
+      for (let i = 0; i < 300; i++) {
+        const t = start + Math.floor(random() * span);
+        expect(offsetAt(t, tz)).toBe(exact(t, tz));
+      }
+    }
   });
 });
 

@@ -77,10 +77,31 @@ function wallClock(ms: number, timeZone: string): number {
   return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 
-/** UTC offset of `timeZone` at instant `ms`, in ms (local = utc + offset). */
-export function offsetAt(ms: number, timeZone: string): number {
+function exactOffset(ms: number, timeZone: string): number {
   const whole = Math.floor(ms / 1000) * 1000;
   return wallClock(whole, timeZone) - whole;
+}
+
+// formatToParts costs microseconds and the morning run asks for the same zones' offsets around the same
+// hours 100,000 times, so offsets are cached per zone and quarter hour (UTC). A quarter whose first and
+// last second agree has one offset throughout (zones never change twice within 15 minutes); a quarter
+// holding a transition is marked and always computed exactly.
+const QUARTER = 900_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/** UTC offset of `timeZone` at instant `ms`, in ms (local = utc + offset). */
+export function offsetAt(ms: number, timeZone: string): number {
+  const bucket = Math.floor(ms / QUARTER);
+  let zone = offsetCache.get(timeZone);
+  if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    const first = exactOffset(bucket * QUARTER, timeZone);
+    offset = first === exactOffset(bucket * QUARTER + QUARTER - 1000, timeZone) ? first : Number.NaN;
+    if (zone.size >= 20_000) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return Number.isNaN(offset) ? exactOffset(ms, timeZone) : offset;
 }
 
 /**
@@ -151,7 +172,7 @@ export function nextSendAt(prefs: SchedulePrefs, after: Date): DueEdition {
   const { minutes } = checkPrefs(prefs);
   const afterMs = after.getTime();
   if (!Number.isFinite(afterMs)) throw new ScheduleError("`after` is not a valid date");
-  const localToday = Math.floor(wallClock(afterMs, prefs.timeZone) / DAY) * DAY;
+  const localToday = Math.floor((afterMs + offsetAt(afterMs, prefs.timeZone)) / DAY) * DAY;
   // Start a day early: a gap can push the previous day's time past midnight. 16 days covers weekly
   // schedules even across a skipped calendar day (Pacific/Apia, 2011-12-30).
   for (let i = -1; i < 16; i++) {
@@ -165,7 +186,8 @@ export function nextSendAt(prefs: SchedulePrefs, after: Date): DueEdition {
 
 /** The local date ("YYYY-MM-DD") of an instant in a zone. */
 export function editionOf(instant: Date, timeZone: string): string {
-  return isoDate(Math.floor(wallClock(instant.getTime(), timeZone) / DAY) * DAY);
+  const ms = instant.getTime();
+  return isoDate(Math.floor((ms + offsetAt(ms, timeZone)) / DAY) * DAY);
 }
 
 /** True when an edition due at `dueAt` is more than `lateAfterHours` late at `now` (record as missed). */
