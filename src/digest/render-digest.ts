@@ -126,6 +126,8 @@ export interface DigestRenderer {
    * next compactness level (shorter texts, then fewer alternative takes). `level` says which was used.
    */
   renderSelection(input: BuildDigestInput, maxBytes?: number): Promise<RenderedDigest & { digest: DigestInput; level: number }>;
+  /** How many parts were rendered with React so far (for logs and the benchmark). */
+  stats(): { storyBlocks: number; sections: number; frames: number };
 }
 
 /** Create one per run (or per tick): its caches assume the run's stories do not change under it. */
@@ -136,6 +138,7 @@ export function createDigestRenderer(): DigestRenderer {
   // Resolved values are kept beside the promises so a cache hit costs no await.
   const sections = new Map<string, { pending: Promise<[string, string]>; value?: [string, string] }>();
   const stories = new Map<string, StoryEntry>();
+  let storyRenders = 0;
 
   /** What render() puts around a fragment (doctype, Suspense markers), measured once. */
   const fragmentWrap = () =>
@@ -217,6 +220,7 @@ export function createDigestRenderer(): DigestRenderer {
     const key = `${s.id}/${s.articleId}/${s.alternatives.map((a) => a.id).join(",")}`;
     const hit = stories.get(key);
     if (hit && sameStory(hit.story, s)) return hit;
+    storyRenders++;
     const entry: StoryEntry = {
       story: s,
       pending: renderFragment(createElement(StoryBlock, { story: s })).then((html) => (entry.html = html)),
@@ -268,6 +272,7 @@ export function createDigestRenderer(): DigestRenderer {
 
   return {
     render: renderDigest,
+    stats: () => ({ storyBlocks: storyRenders, sections: sections.size, frames: frames.size }),
     async renderSelection(input, maxBytes = MAX_HTML_BYTES) {
       for (let level = 0; ; level++) {
         const digest = buildDigest(input, level);
