@@ -13,7 +13,7 @@ import {
   type ScheduleAdvance,
 } from "../../db/queries/deliveries";
 import type { Logger } from "../log";
-import { planSubscriber, type PlanSettings, type SubscriberPlan } from "./plan-editions";
+import { planSubscriber, ScheduleMemo, type PlanSettings, type SubscriberPlan } from "./plan-editions";
 import { selectStories } from "./select-stories";
 import type { CandidateStory } from "./types";
 
@@ -39,32 +39,56 @@ export interface PlanTotals {
   subscribers: number;
 }
 
-/** Candidates by the countries of their articles, so a subscriber only scans stories from their countries. */
-export function indexByCountry(candidates: readonly CandidateStory[]): Map<string, CandidateStory[]> {
-  const index = new Map<string, CandidateStory[]>();
+/** A candidate under one country, with the newest article it has from that country. */
+interface Indexed {
+  story: CandidateStory;
+  newest: number;
+}
+
+/**
+ * Candidates by the countries of their articles, newest first, so a subscriber only scans stories from
+ * their countries with an article after their window opened (selectStories needs one: an article from
+ * one of their countries published after `since`). The morning run's cost is mostly this scan.
+ */
+export function indexByCountry(candidates: readonly CandidateStory[]): Map<string, Indexed[]> {
+  const index = new Map<string, Indexed[]>();
   for (const story of candidates) {
-    for (const country of new Set(story.articles.map((a) => a.country))) {
+    const newest = new Map<string, number>();
+    for (const a of story.articles) newest.set(a.country, Math.max(newest.get(a.country) ?? -Infinity, a.publishedAt.getTime()));
+    for (const [country, time] of newest) {
       let list = index.get(country);
       if (!list) index.set(country, (list = []));
-      list.push(story);
+      list.push({ story, newest: time });
     }
   }
+  for (const list of index.values()) list.sort((a, b) => b.newest - a.newest);
   return index;
 }
 
-function candidatesFor(index: Map<string, CandidateStory[]>, countries: readonly string[]): CandidateStory[] {
-  if (countries.length === 1) return index.get(countries[0]!) ?? [];
-  const seen = new Set<CandidateStory>();
-  for (const c of countries) for (const s of index.get(c) ?? []) seen.add(s);
-  return [...seen];
+function candidatesFor(index: Map<string, Indexed[]>, countries: readonly string[], since: Date): CandidateStory[] {
+  const after = since.getTime();
+  const out: CandidateStory[] = [];
+  const seen = countries.length > 1 ? new Set<CandidateStory>() : null;
+  for (const c of countries) {
+    for (const entry of index.get(c) ?? []) {
+      if (entry.newest <= after) break;
+      if (seen) {
+        if (seen.has(entry.story)) continue;
+        seen.add(entry.story);
+      }
+      out.push(entry.story);
+    }
+  }
+  return out;
 }
 
 /** Decides a chunk in memory. A subscriber whose stored preferences cannot be scheduled stops being due. */
 export function planChunk(
   due: DueSubscriber[],
   given: Map<string, Set<number>>,
-  index: Map<string, CandidateStory[]>,
+  index: Map<string, Indexed[]>,
   options: Pick<PlanOptions, "now" | "settings" | "log">,
+  memo: ScheduleMemo = new ScheduleMemo(),
 ): { deliveries: PlannedDelivery[]; advances: ScheduleAdvance[]; plans: Array<{ subscriber: DueSubscriber; plan: SubscriberPlan }> } {
   const deliveries: PlannedDelivery[] = [];
   const advances: ScheduleAdvance[] = [];
@@ -73,13 +97,13 @@ export function planChunk(
   const { now, settings } = options;
   for (const subscriber of due) {
     try {
-      const plan = planSubscriber(subscriber, now, settings, (s, since) =>
+      const plan = planSubscriber(subscriber, now, settings, memo, (s, since) =>
         selectStories({
           countries: s.countries,
           sentStoryIds: given.get(s.id) ?? empty,
           since,
           now,
-          candidates: candidatesFor(index, s.countries),
+          candidates: candidatesFor(index, s.countries, since),
           maxPerCountry: settings.maxPerCountry,
           maxTotal: settings.maxTotal,
         }),
@@ -101,13 +125,14 @@ export function planChunk(
 export async function planDue(db: Db, options: PlanOptions): Promise<PlanTotals> {
   const totals: PlanTotals = { planned: 0, skipped: 0, missed: 0, subscribers: 0 };
   const index = indexByCountry(options.candidates);
+  const memo = new ScheduleMemo();
   while (totals.subscribers < options.limit) {
     const size = Math.min(options.chunkSize, options.limit - totals.subscribers);
     const count = await db.transaction(async (tx) => {
       const due = await dueSubscribers(tx, options.now, size);
       if (due.length === 0) return 0;
       const given = await givenStoryIds(tx, due.map((s) => s.id), options.historySince);
-      const { deliveries, advances } = planChunk(due, given, index, options);
+      const { deliveries, advances } = planChunk(due, given, index, options, memo);
       const inserted = await insertPlannedDeliveries(tx, deliveries, options.now);
       await advanceSchedules(tx, advances, options.now);
       for (const row of inserted) {
@@ -129,12 +154,13 @@ export async function planDueDryRun(db: Db, options: PlanOptions): Promise<{ tot
   const totals: PlanTotals = { planned: 0, skipped: 0, missed: 0, subscribers: 0 };
   const plans: Array<{ subscriber: DueSubscriber; plan: SubscriberPlan }> = [];
   const index = indexByCountry(options.candidates);
+  const memo = new ScheduleMemo();
   while (totals.subscribers < options.limit) {
     const size = Math.min(options.chunkSize, options.limit - totals.subscribers);
     const due = await dueSubscribers(db, options.now, size, { lock: false, offset: totals.subscribers });
     if (due.length === 0) break;
     const given = await givenStoryIds(db, due.map((s) => s.id), options.historySince);
-    const chunk = planChunk(due, given, index, options);
+    const chunk = planChunk(due, given, index, options, memo);
     for (const d of chunk.deliveries) {
       if (d.status === "queued") totals.planned++;
       else if (d.status === "skipped") totals.skipped++;

@@ -7,7 +7,7 @@
 // noon). The schedule then moves to the first instant after the newest edition, which is after `now`.
 import type { DeliveryLayout } from "../../db/schema";
 import type { DueSubscriber, PlannedDelivery, ScheduleAdvance } from "../../db/queries/deliveries";
-import { editionOf, isTooLate, nextSendAt, type SchedulePrefs } from "./schedule";
+import { editionOf, isTooLate, nextSendAt, type DueEdition, type SchedulePrefs } from "./schedule";
 import { layoutOf } from "./layout";
 import type { StorySelection } from "./types";
 
@@ -44,20 +44,61 @@ export function prefsOf(s: Pick<DueSubscriber, "timeZone" | "deliveryTime" | "fr
   return { timeZone: s.timeZone, deliveryTime: s.deliveryTime, frequency: s.frequency, weeklyDay: s.weeklyDay };
 }
 
+/**
+ * Schedule arithmetic is pure but not cheap (Intl time-zone lookups); in a morning run thousands of
+ * subscribers share a zone, a time and the same due instant, so a run remembers the answers.
+ */
+export class ScheduleMemo {
+  // Two levels (schedule → instant) so a lookup builds no string per call.
+  private readonly next = new Map<string, Map<number, DueEdition>>();
+  private readonly editions = new Map<string, Map<number, string>>();
+  private size = 0;
+  private static readonly MAX = 200_000;
+
+  private level<T>(map: Map<string, Map<number, T>>, key: string): Map<number, T> {
+    let inner = map.get(key);
+    if (!inner) map.set(key, (inner = new Map()));
+    return inner;
+  }
+
+  nextSendAt(prefs: SchedulePrefs, after: Date): DueEdition {
+    const inner = this.level(this.next, `${prefs.timeZone}|${prefs.deliveryTime}|${prefs.frequency}|${prefs.weeklyDay ?? ""}`);
+    const t = after.getTime();
+    let hit = inner.get(t);
+    if (!hit) {
+      hit = nextSendAt(prefs, after);
+      if (this.size++ < ScheduleMemo.MAX) inner.set(t, hit);
+    }
+    return hit;
+  }
+
+  editionOf(instant: Date, timeZone: string): string {
+    const inner = this.level(this.editions, timeZone);
+    const t = instant.getTime();
+    let hit = inner.get(t);
+    if (hit === undefined) {
+      hit = editionOf(instant, timeZone);
+      if (this.size++ < ScheduleMemo.MAX) inner.set(t, hit);
+    }
+    return hit;
+  }
+}
+
 export function planSubscriber(
   subscriber: DueSubscriber,
   now: Date,
   settings: PlanSettings,
+  memo: ScheduleMemo,
   choose: StoryChooser,
 ): SubscriberPlan {
   const prefs = prefsOf(subscriber);
   // The editions that came due, oldest first (the stored instant, then the schedule up to now).
-  const due: Array<{ at: Date; edition: string }> = [{ at: subscriber.nextSendAt, edition: editionOf(subscriber.nextSendAt, subscriber.timeZone) }];
-  let next = nextSendAt(prefs, subscriber.nextSendAt);
+  const due: DueEdition[] = [{ at: subscriber.nextSendAt, edition: memo.editionOf(subscriber.nextSendAt, subscriber.timeZone) }];
+  let next = memo.nextSendAt(prefs, subscriber.nextSendAt);
   while (next.at.getTime() <= now.getTime()) {
     due.push(next);
     if (due.length > MAX_MISSED_RECORDED + 1) due.shift();
-    next = nextSendAt(prefs, next.at);
+    next = memo.nextSendAt(prefs, next.at);
   }
   const newest = due[due.length - 1]!;
   const deliveries: PlannedDelivery[] = [];
