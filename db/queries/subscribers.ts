@@ -13,7 +13,8 @@ export async function findSubscriberByEmail(db: Db, email: string): Promise<Subs
 }
 
 export async function findSubscriberById(db: Db, id: string): Promise<Subscriber | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  // A strict UUID: anything else (e.g. 36 dashes) would make PostgreSQL raise instead of finding nothing.
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   const rows = await db.select().from(subscribers).where(eq(subscribers.id, id)).limit(1);
   return rows[0];
 }

@@ -1,6 +1,7 @@
 // The client's address, for rate limits. Cloudflare sets cf-connecting-ip; behind another proxy,
 // X-Forwarded-For is only believed with TRUST_PROXY=true (otherwise anyone could pick their own address).
 import type { Context } from "hono";
+import { badRequest } from "../errors";
 
 export function clientIp(c: Context, trustProxy: boolean): string {
   const cf = c.req.header("cf-connecting-ip");
@@ -15,7 +16,13 @@ export function clientIp(c: Context, trustProxy: boolean): string {
 
 /** Form fields as plain values: strings, or arrays of strings for repeated names; files are dropped. */
 export async function formValues(c: Context): Promise<Record<string, unknown>> {
-  const body = await c.req.parseBody({ all: true });
+  let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+  try {
+    body = await c.req.parseBody({ all: true });
+  } catch {
+    // A multipart body that does not match its boundary, or bytes that are no form at all.
+    throw badRequest("The form could not be read. Open the page again and resend it.");
+  }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (typeof value === "string") out[key] = value;

@@ -16,7 +16,8 @@ const httpUrl = (v: unknown): string | null => {
   }
 };
 
-const name = (v: unknown) => (typeof v === "string" ? v.replace(/\s+/g, " ").trim() : "");
+// Control characters (NUL cannot be stored in PostgreSQL) and bidi overrides are dropped from names.
+const name = (v: unknown) => (typeof v === "string" ? v.replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, " ").replace(/\s+/g, " ").trim() : "");
 
 export function slugify(country: string, outlet: string): string {
   const base = outlet

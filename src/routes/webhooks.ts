@@ -22,6 +22,18 @@ function firstRecipient(to: unknown): string | null {
   return email.length > 0 && email.length <= 254 && email.includes("@") ? email : null;
 }
 
+/**
+ * PostgreSQL text and jsonb hold neither U+0000 nor lone surrogates: such characters in an event are stored
+ * as U+FFFD (instead of failing the insert). Throws on absurd nesting, which the caller answers with 400.
+ */
+function storable(value: unknown, depth = 0): unknown {
+  if (depth > 64) throw new Error("nested too deeply");
+  if (typeof value === "string") return /[\u0000\ud800-\udfff]/.test(value) ? Buffer.from(value.replace(/\u0000/g, "\ufffd")).toString() : value;
+  if (Array.isArray(value)) return value.map((v) => storable(v, depth + 1));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k, depth + 1), storable(v, depth + 1)]));
+  return value;
+}
+
 export function webhookRoutes(deps: Deps): Hono {
   const app = new Hono();
 
@@ -39,9 +51,9 @@ export function webhookRoutes(deps: Deps): Hono {
 
     let event: ResendEvent;
     try {
-      event = JSON.parse(raw) as ResendEvent;
+      event = storable(JSON.parse(raw)) as ResendEvent;
     } catch {
-      return c.json(errorBody("invalid_request", "The body is not JSON"), 400);
+      return c.json(errorBody("invalid_request", "The body is not JSON (or is nested too deeply)"), 400);
     }
     if (!event || typeof event !== "object" || typeof event.type !== "string" || event.type.length > 100) {
       return c.json(errorBody("invalid_request", "The event has no type"), 400);

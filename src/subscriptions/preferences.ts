@@ -52,6 +52,9 @@ export function rawFrom(input: Record<string, unknown>): RawPreferences {
 export function parseEmail(value: string | undefined): { ok: true; value: string } | { ok: false; error: string } {
   const email = (value ?? "").trim().toLowerCase();
   if (!email) return { ok: false, error: "Enter your email address." };
+  // Control and format characters (NUL, bidi overrides, zero-width) and lone surrogates are never part of
+  // an address: NUL cannot even be stored in PostgreSQL, the others disguise what the address is.
+  if (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(email)) return { ok: false, error: "Enter an email address like name@example.com." };
   if (email.length > 254 || !/^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[a-z0-9-]{2,}$/i.test(email)) {
     return { ok: false, error: "Enter an email address like name@example.com." };
   }
