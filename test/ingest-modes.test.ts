@@ -52,7 +52,7 @@ const record = (slug: string, name: string, country: string, language: string, f
 });
 const deps = (d: TestDatabase, catalog: SourceRecord[], config: Partial<Config> = {}) => ({
   db: d.db,
-  config: testConfig({ FEED_ALLOW_PRIVATE: true, FEED_TIMEOUT_MS: 3000, ...config }),
+  config: testConfig({ FEED_ALLOW_PRIVATE: true, FEED_TIMEOUT_MS: 20_000, ...config }),
   log: silentLogger,
   catalog: () => catalog,
 });

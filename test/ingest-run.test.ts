@@ -96,7 +96,7 @@ afterAll(async () => {
 
 const deps = () => ({
   db: database.db,
-  config: testConfig({ FEED_ALLOW_PRIVATE: true, SAMPLE_CONTENT: "off", FEED_CONCURRENCY: 3, FEED_TIMEOUT_MS: 5000 }),
+  config: testConfig({ FEED_ALLOW_PRIVATE: true, SAMPLE_CONTENT: "off", FEED_CONCURRENCY: 3, FEED_TIMEOUT_MS: 20_000 }),
   log: silentLogger,
   catalog: () => catalog,
 });

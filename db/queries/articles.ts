@@ -98,9 +98,14 @@ export async function articlesForClustering(db: Db, since: Date): Promise<Cluste
     .where(or(gte(articles.publishedAt, since), isNull(articles.storyId)));
 }
 
-export async function attachArticlesToStory(db: Db, storyId: number, articleIds: number[]): Promise<void> {
-  for (let i = 0; i < articleIds.length; i += CHUNK) {
-    await db.update(articles).set({ storyId }).where(inArray(articles.id, articleIds.slice(i, i + CHUNK)));
+/** Sets each article's story, in one statement per chunk. */
+export async function attachArticles(db: Db, pairs: Array<{ articleId: number; storyId: number }>): Promise<void> {
+  for (let i = 0; i < pairs.length; i += 2000) {
+    const values = pairs.slice(i, i + 2000).map((p) => sql`(${p.articleId}::bigint, ${p.storyId}::int)`);
+    await db.execute(sql`
+      update ${articles} set story_id = v.story_id
+      from (values ${sql.join(values, sql`, `)}) as v(id, story_id)
+      where ${articles.id} = v.id`);
   }
 }
 

@@ -23,12 +23,45 @@ const CHUNK = 1000;
 const outletKey = sql`lower(${articles.outlet}) || '|' || ${articles.country}`;
 const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 
+/** Rows of a raw `db.execute` on either driver (postgres.js returns an array, PGlite `{ rows }`). */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/**
+ * Takes `n` ids from the stories sequence, so new stories can be inserted in one statement and their
+ * articles attached without relying on the order of RETURNING.
+ */
+export async function reserveStoryIds(db: Db, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  const result = await db.execute(
+    sql`select nextval(pg_get_serial_sequence('stories', 'id'))::int as id from generate_series(1, ${n}::int)`,
+  );
+  return rowsOf<{ id: number }>(result).map((r) => Number(r.id));
+}
+
+export interface NewStoryRow {
+  id: number;
+  title: string;
+  firstSeenAt: Date;
+  lastArticleAt: Date;
+  isSample: boolean;
+}
+
+export async function insertStories(db: Db, rows: NewStoryRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await db.insert(stories).values(rows.slice(i, i + CHUNK).map((r) => ({ ...r, updatedAt: r.firstSeenAt })));
+  }
+}
+
+/** One story (tests, small callers); the ingest path uses reserveStoryIds + insertStories. */
 export async function insertStory(
   db: Db,
   row: { title: string; firstSeenAt: Date; lastArticleAt: Date; isSample: boolean },
 ): Promise<number> {
-  const rows = await db.insert(stories).values({ ...row, updatedAt: row.firstSeenAt }).returning({ id: stories.id });
-  return rows[0]!.id;
+  const [id] = await reserveStoryIds(db, 1);
+  await insertStories(db, [{ ...row, id: id! }]);
+  return id!;
 }
 
 export async function storyCoverage(db: Db, storyIds: number[]): Promise<StoryCoverage[]> {
@@ -71,25 +104,37 @@ export interface StoryUpdate {
   overlookedReason: string;
 }
 
-export async function saveStory(db: Db, update: StoryUpdate, now: Date): Promise<void> {
-  const c = update.coverage;
-  await db
-    .update(stories)
-    .set({
-      ...(update.title ? { title: update.title } : {}),
-      firstSeenAt: c.firstPublishedAt,
-      lastArticleAt: c.lastPublishedAt,
-      articleCount: c.articleCount,
-      outletCount: c.outletCount,
-      countryCount: c.countries.length,
-      countries: c.countries,
-      usOutletCount: c.usOutletCount,
-      overlookedScore: update.overlookedScore,
-      overlookedReason: update.overlookedReason,
-      isSample: c.isSample,
-      updatedAt: now,
-    })
-    .where(eq(stories.id, c.storyId));
+/** A text[] literal for a list of plain codes (ISO country codes: no quotes or commas to escape). */
+const textArray = (list: string[]) => `{${list.map((c) => `"${c.replace(/["\\]/g, "")}"`).join(",")}}`;
+
+/** Stores coverage, score and reason (and a new title) for many stories in one statement per chunk. */
+export async function saveStories(db: Db, updates: StoryUpdate[], now: Date): Promise<void> {
+  for (let i = 0; i < updates.length; i += 500) {
+    const values = updates.slice(i, i + 500).map((u) => {
+      const c = u.coverage;
+      return sql`(${c.storyId}::int, ${u.title ?? null}::text, ${c.firstPublishedAt.toISOString()}::timestamptz,
+        ${c.lastPublishedAt.toISOString()}::timestamptz, ${c.articleCount}::int, ${c.outletCount}::int,
+        ${c.countries.length}::int, ${textArray(c.countries)}::text[], ${c.usOutletCount}::int,
+        ${u.overlookedScore}::real, ${u.overlookedReason}::text, ${c.isSample}::boolean)`;
+    });
+    await db.execute(sql`
+      update ${stories} set
+        title = coalesce(v.title, ${stories.title}),
+        first_seen_at = v.first_seen_at,
+        last_article_at = v.last_article_at,
+        article_count = v.article_count,
+        outlet_count = v.outlet_count,
+        country_count = v.country_count,
+        countries = v.countries,
+        us_outlet_count = v.us_outlet_count,
+        overlooked_score = v.overlooked_score,
+        overlooked_reason = v.overlooked_reason,
+        is_sample = v.is_sample,
+        updated_at = ${now.toISOString()}::timestamptz
+      from (values ${sql.join(values, sql`, `)}) as v(id, title, first_seen_at, last_article_at, article_count,
+        outlet_count, country_count, countries, us_outlet_count, overlooked_score, overlooked_reason, is_sample)
+      where ${stories.id} = v.id`);
+  }
 }
 
 /** Stories left without articles (after retention or a sample purge). Returns how many were deleted. */

@@ -3,9 +3,9 @@
 // never place the same articles twice; fetching and inserting articles need no lock.
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articlesForClustering, attachArticlesToStory, oldestUnclusteredAt } from "../../db/queries/articles";
+import { articlesForClustering, attachArticles, oldestUnclusteredAt } from "../../db/queries/articles";
 import { countTrackedUsOutlets } from "../../db/queries/sources";
-import { insertStory, saveStory, storyCoverage } from "../../db/queries/stories";
+import { insertStories, reserveStoryIds, saveStories, storyCoverage, type NewStoryRow } from "../../db/queries/stories";
 import { WINDOW_HOURS, planClusters } from "../stories/cluster";
 import { scoreOverlooked } from "../stories/overlooked";
 
@@ -35,28 +35,31 @@ export async function clusterPendingArticles(db: Db, now: Date): Promise<Cluster
       ...planClusters(rows.filter((r) => r.isSample)),
     ];
 
-    const touched: number[] = [];
-    const titles = new Map<number, string>();
-    let created = 0;
-    let placed = 0;
-    for (const plan of plans) {
-      let storyId = plan.storyId;
-      if (storyId === null) {
-        const members = plan.addArticleIds.map((id) => byId.get(id)!);
-        const times = members.map((r) => r.publishedAt.getTime());
-        storyId = await insertStory(tx, {
-          title: plan.title,
-          firstSeenAt: new Date(Math.min(...times)),
-          lastArticleAt: new Date(Math.max(...times)),
-          isSample: members.every((r) => r.isSample),
-        });
-        created++;
-      }
-      await attachArticlesToStory(tx, storyId, plan.addArticleIds);
-      placed += plan.addArticleIds.length;
-      touched.push(storyId);
-      titles.set(storyId, plan.title);
-    }
+    // New stories get their ids first, so every write below is one statement per chunk.
+    const fresh = plans.filter((p) => p.storyId === null);
+    const ids = await reserveStoryIds(tx, fresh.length);
+    const newRows: NewStoryRow[] = fresh.map((plan, k) => {
+      const members = plan.addArticleIds.map((id) => byId.get(id)!);
+      const times = members.map((r) => r.publishedAt.getTime());
+      return {
+        id: ids[k]!,
+        title: plan.title,
+        firstSeenAt: new Date(Math.min(...times)),
+        lastArticleAt: new Date(Math.max(...times)),
+        isSample: members.every((r) => r.isSample),
+      };
+    });
+    await insertStories(tx, newRows);
+    let k = 0;
+    const storyOf = plans.map((p) => p.storyId ?? newRows[k++]!.id);
+    await attachArticles(
+      tx,
+      plans.flatMap((p, i) => p.addArticleIds.map((articleId) => ({ articleId, storyId: storyOf[i]! }))),
+    );
+    const touched = storyOf;
+    const titles = new Map(plans.map((p, i) => [storyOf[i]!, p.title]));
+    const created = fresh.length;
+    const placed = plans.reduce((n, p) => n + p.addArticleIds.length, 0);
 
     await rescoreStories(tx, touched, now, titles);
     return { articlesPlaced: placed, storiesCreated: created, storiesUpdated: touched.length - created };
@@ -71,17 +74,14 @@ export async function rescoreStories(db: Db, storyIds: number[], now: Date, titl
     sample: await countTrackedUsOutlets(db, { sample: true, since }),
     real: await countTrackedUsOutlets(db, { sample: false, since }),
   };
-  for (const coverage of await storyCoverage(db, storyIds)) {
+  const updates = (await storyCoverage(db, storyIds)).map((coverage) => {
     const signal = scoreOverlooked({
       outletCount: coverage.outletCount,
       countries: coverage.countries,
       usOutletCount: coverage.usOutletCount,
       trackedUsOutlets: coverage.isSample ? tracked.sample : tracked.real,
     });
-    await saveStory(
-      db,
-      { title: titles.get(coverage.storyId), coverage, overlookedScore: signal.score, overlookedReason: signal.reason },
-      now,
-    );
-  }
+    return { title: titles.get(coverage.storyId), coverage, overlookedScore: signal.score, overlookedReason: signal.reason };
+  });
+  await saveStories(db, updates, now);
 }

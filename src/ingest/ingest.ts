@@ -49,6 +49,8 @@ export interface IngestSummary {
   translation: { translator: string | null; texts: number; failures: number; stoppedBecause: string | null };
   clustering: ClusterSummary;
   purged: { articles: number; stories: number; sampleArticles: number };
+  /** Where the time went: loading, translating and storing feeds; clustering and scoring; purging. */
+  timings: { sourcesMs: number; clusterMs: number; purgeMs: number };
   /** Set when the run did nothing because another run in this process was still going. */
   skipped?: string;
 }
@@ -66,7 +68,15 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
     const loadFeed = deps.loadFeed ?? createFeedLoader(deps.config);
     summary.sourcesAdded = await seedSources(deps.db, (deps.catalog ?? allSeedSources)());
     const keepSince = new Date(now.getTime() - deps.config.RETENTION_DAYS * DAY);
-    const run = async (sources: Source[], translator: Translator | null, load: FeedLoader) => {
+    const timed = async <T>(phase: keyof IngestSummary["timings"], work: () => Promise<T>): Promise<T> => {
+      const t = Date.now();
+      try {
+        return await work();
+      } finally {
+        summary.timings[phase] += Date.now() - t;
+      }
+    };
+    const run = (sources: Source[], translator: Translator | null, load: FeedLoader) => timed("sourcesMs", async () => {
       const translation = startTranslationRun(translator);
       const ctx = { db: deps.db, log: deps.log, now, keepSince, translation, load };
       const outcomes = await mapWithConcurrency(sources, deps.config.FEED_CONCURRENCY, (s) => ingestSource(ctx, s), (s, error) => ({
@@ -81,7 +91,8 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       }));
       summary.sources.push(...outcomes);
       return translation;
-    };
+    });
+    const cluster = async () => mergeClustering(summary, await timed("clusterMs", () => clusterPendingArticles(deps.db, now)));
 
     const mode = deps.config.SAMPLE_CONTENT;
     const samplesFirst = mode === "on" || (mode === "auto" && !(await anyRealSourceSucceeded(deps.db)));
@@ -90,7 +101,7 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       // for every real feed to time out.
       const sampleTranslator = deps.sampleTranslator === undefined ? loadSampleTranslator() : deps.sampleTranslator;
       reportTranslation(summary, sampleTranslator, await run(await sampleSourceRows(deps.db), sampleTranslator, loadFeed));
-      mergeClustering(summary, await clusterPendingArticles(deps.db, now));
+      await cluster();
     }
     if (mode !== "on") {
       const translation = await run(await dueSources(deps.db, now, options.sources), options.translator, loadFeed);
@@ -100,13 +111,15 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
     }
     const realWorks = mode !== "on" && (await anyRealSourceSucceeded(deps.db));
     summary.mode = !samplesFirst ? "feeds" : mode === "on" ? "sample" : "feeds+sample";
-    mergeClustering(summary, await clusterPendingArticles(deps.db, now));
+    await cluster();
 
-    if (mode === "off" || realWorks) {
-      if (await hasSampleArticles(deps.db)) summary.purged.sampleArticles = await purgeSampleArticles(deps.db);
-    }
-    summary.purged.articles = await purgeArticlesPublishedBefore(deps.db, keepSince);
-    summary.purged.stories = await purgeEmptyStories(deps.db);
+    await timed("purgeMs", async () => {
+      if (mode === "off" || realWorks) {
+        if (await hasSampleArticles(deps.db)) summary.purged.sampleArticles = await purgeSampleArticles(deps.db);
+      }
+      summary.purged.articles = await purgeArticlesPublishedBefore(deps.db, keepSince);
+      summary.purged.stories = await purgeEmptyStories(deps.db);
+    });
 
     for (const o of summary.sources) {
       summary.totals.sources++;
@@ -123,6 +136,7 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       translation: summary.translation,
       purged: summary.purged,
       ms: summary.durationMs,
+      timings: summary.timings,
     });
     return summary;
   } finally {
@@ -141,6 +155,7 @@ function emptySummary(now: Date, translator: Translator | null): IngestSummary {
     translation: { translator: translator?.name ?? null, texts: 0, failures: 0, stoppedBecause: null },
     clustering: { articlesPlaced: 0, storiesCreated: 0, storiesUpdated: 0 },
     purged: { articles: 0, stories: 0, sampleArticles: 0 },
+    timings: { sourcesMs: 0, clusterMs: 0, purgeMs: 0 },
   };
 }
 

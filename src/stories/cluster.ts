@@ -48,12 +48,14 @@ export interface ClusterOptions {
 }
 
 interface Member {
+  index: number;
   article: ClusterArticle;
   vector: Vector;
   group: Group;
 }
 
 interface Group {
+  index: number;
   storyId: number | null;
   /** Sum of the members' unit vectors (the centroid, unnormalised) and its squared length. */
   sum: Vector;
@@ -76,17 +78,19 @@ export function planClusters(articles: ClusterArticle[], options: ClusterOptions
   const vectors = new Map(articles.map((a, i) => [a.id, weigh(counts[i]!, idf)]));
 
   const groups: Group[] = [];
+  const members: Member[] = [];
   const byStory = new Map<number, Group>();
-  /** term → the members having it: only articles sharing a word are ever compared. */
-  const postings = new Map<string, Array<{ member: Member; weight: number }>>();
+  /** term → [member index, weight, member index, weight, …]: only articles sharing a word are compared. */
+  const postings = new Map<string, number[]>();
 
   const addTo = (group: Group, article: ClusterArticle, vector: Vector, dotWithSum: number) => {
-    const member: Member = { article, vector, group };
+    const member: Member = { index: members.length, article, vector, group };
+    members.push(member);
     for (const [term, w] of vector) {
       group.sum.set(term, (group.sum.get(term) ?? 0) + w);
       let list = postings.get(term);
       if (!list) postings.set(term, (list = []));
-      list.push({ member, weight: w });
+      list.push(member.index, w);
     }
     group.normSq += 2 * dotWithSum + (vector.size > 0 ? 1 : 0);
     const t = article.publishedAt.getTime();
@@ -95,7 +99,7 @@ export function planClusters(articles: ClusterArticle[], options: ClusterOptions
     group.members.push(member);
   };
   const newGroup = (storyId: number | null, t: number): Group => {
-    const g: Group = { storyId, sum: new Map(), normSq: 0, first: t, last: t, members: [], added: [] };
+    const g: Group = { index: groups.length, storyId, sum: new Map(), normSq: 0, first: t, last: t, members: [], added: [] };
     groups.push(g);
     return g;
   };
@@ -111,30 +115,46 @@ export function planClusters(articles: ClusterArticle[], options: ClusterOptions
   const pending = articles
     .filter((a) => a.storyId === null)
     .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.id - b.id);
+  // Scratch space reused for every article: dot product per member, then sum and best per story.
+  const memberDot = new Float64Array(articles.length);
+  const groupSum = new Float64Array(articles.length);
+  const groupBest = new Float64Array(articles.length);
+  const touchedMembers: number[] = [];
+  const touchedGroups: number[] = [];
   for (const a of pending) {
     const v = vectors.get(a.id)!;
     const t = a.publishedAt.getTime();
-    // Dot products with every member sharing a term; a story's centroid dot is the sum over its members.
-    const perGroup = new Map<Group, { sum: number; best: number }>();
-    const memberDots = new Map<Member, number>();
     for (const [term, w] of v) {
-      for (const p of postings.get(term) ?? []) memberDots.set(p.member, (memberDots.get(p.member) ?? 0) + w * p.weight);
+      const list = postings.get(term);
+      if (!list) continue;
+      for (let k = 0; k < list.length; k += 2) {
+        const m = list[k]!;
+        if (memberDot[m] === 0) touchedMembers.push(m);
+        memberDot[m] = memberDot[m]! + w * list[k + 1]!;
+      }
     }
-    for (const [m, d] of memberDots) {
-      const e = perGroup.get(m.group);
-      if (e) {
-        e.sum += d;
-        e.best = Math.max(e.best, d);
-      } else perGroup.set(m.group, { sum: d, best: d });
+    // A story's centroid dot is the sum of its members' dots.
+    for (const m of touchedMembers) {
+      const g = members[m]!.group.index;
+      if (groupSum[g] === 0) touchedGroups.push(g);
+      groupSum[g] = groupSum[g]! + memberDot[m]!;
+      if (memberDot[m]! > groupBest[g]!) groupBest[g] = memberDot[m]!;
+      memberDot[m] = 0;
     }
+    touchedMembers.length = 0;
     let best: Group | null = null;
     let bestScore = -1;
     let bestDot = 0;
-    for (const [g, e] of perGroup) {
+    for (const gi of touchedGroups) {
+      const g = groups[gi]!;
+      const sum = groupSum[gi]!;
+      const score = Math.max(sum / Math.sqrt(g.normSq), groupBest[gi]!);
+      groupSum[gi] = 0;
+      groupBest[gi] = 0;
       if (t < g.first - windowMs || t > g.last + windowMs || g.normSq <= 0) continue;
-      const score = Math.max(e.sum / Math.sqrt(g.normSq), e.best);
-      if (score > bestScore) [best, bestScore, bestDot] = [g, score, e.sum];
+      if (score > bestScore) [best, bestScore, bestDot] = [g, score, sum];
     }
+    touchedGroups.length = 0;
     if (best && bestScore >= threshold) {
       addTo(best, a, v, bestDot);
       best.added.push(a.id);
