@@ -1,6 +1,6 @@
 // The stories and articles a planned delivery shows, by id (sending, retries, "view in browser").
 // Planning reads candidates through db/queries/stories.ts; this file only fetches rows a delivery names.
-import { inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray } from "drizzle-orm";
 import type { Db } from "../client";
 import { articles, stories } from "../schema";
 import type { CandidateArticle, CandidateStory } from "../../src/digest/types";
@@ -57,4 +57,16 @@ export async function articlesByIds(db: Db, ids: number[]): Promise<Map<number, 
     for (const row of rows) found.set(row.id, row);
   }
   return found;
+}
+
+/** The countries with the most (non-reference) articles since `since`, most first (the demo subscriber's). */
+export async function busiestCountries(db: Db, since: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ country: articles.country, n: count() })
+    .from(articles)
+    .where(and(eq(articles.isReference, false), gte(articles.publishedAt, since)))
+    .groupBy(articles.country)
+    .orderBy(desc(count()), asc(articles.country))
+    .limit(limit);
+  return rows.map((r) => r.country);
 }
