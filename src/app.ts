@@ -22,6 +22,8 @@ import { articlesApi } from "./routes/api-articles";
 import { storiesApi } from "./routes/api-stories";
 import { sourcesApi } from "./routes/api-sources";
 import { webhookRoutes } from "./routes/webhooks";
+import { statsApi } from "./routes/api-stats";
+import { viewRoutes } from "./routes/view";
 import { devOutboxRoutes, hasDevOutbox } from "./routes/dev-outbox";
 
 const KB = 1024;
@@ -57,6 +59,7 @@ export function createApp(deps: Deps): Hono {
   app.route("/api", articlesApi(deps));
   app.route("/api", storiesApi(deps));
   app.route("/api", sourcesApi(deps));
+  app.route("/api", statsApi(deps));
   app.route("/webhooks", webhookRoutes(deps));
   // RFC 8058 one-click: a mail provider POSTs with no cookies and no Origin; the signed token authorises it.
   app.route("/unsubscribe", unsubscribeRoutes(deps));
@@ -71,6 +74,7 @@ export function createApp(deps: Deps): Hono {
   people.route("/confirm", confirmRoutes(deps));
   people.route("/manage", manageRoutes(deps));
   people.route("/unsubscribe", resubscribeRoutes(deps));
+  people.route("/view", viewRoutes(deps));
   if (hasDevOutbox(deps)) people.route("/dev/outbox", devOutboxRoutes(deps.outbox));
   app.route("/", people);
 

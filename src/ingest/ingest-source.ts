@@ -50,7 +50,7 @@ export async function ingestSource(ctx: SourceContext, source: Source): Promise<
 
   if (loaded.status === "error") {
     await recordFetchFailure(ctx.db, source.id, loaded.error, ctx.now);
-    ctx.log.warn("feed failed", { source: source.slug, error: loaded.error });
+    ctx.log.debug("feed failed", { source: source.slug, error: loaded.error });
     return { ...outcome, status: "error", error: loaded.error };
   }
   if (loaded.status === "not-modified") {

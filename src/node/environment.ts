@@ -8,6 +8,7 @@ import { connectPostgres, type Database } from "../../db/client";
 import { openPglite } from "../../db/pglite";
 import { migrateDatabase } from "../../db/migrate";
 import { createLogger, type Logger } from "../log";
+import cron from "node-cron";
 
 /** Reads (or creates, once) the secret kept in the data folder for the embedded default. */
 function generatedSecret(dataDir: string): string {
@@ -26,6 +27,9 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     const parsed = parseEnv(env);
     const dataDir = resolve(parsed.DATA_DIR);
     const needsGenerated = !parsed.APP_SECRET && parsed.NODE_ENV !== "production";
+    for (const name of ["TICK_CRON", "INGEST_CRON"] as const) {
+      if (!cron.validate(parsed[name])) throw new ConfigError(`Invalid configuration: ${name}: expects a cron expression such as */30 * * * *`);
+    }
     return buildConfig(parsed, needsGenerated ? generatedSecret(dataDir) : undefined);
   } catch (err) {
     if (err instanceof ConfigError) {
