@@ -17,12 +17,30 @@ export function isValidTimeZone(tz: string): boolean {
   return ok;
 }
 
+/**
+ * Node 20's ICU lists some zones by their old names, while browsers report the current ones
+ * (Asia/Kathmandu, not Asia/Katmandu): offer the current name wherever the runtime knows it.
+ */
+const renamed: Record<string, string> = {
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Pacific/Truk": "Pacific/Chuuk",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "America/Godthab": "America/Nuuk",
+};
+
 let zones: string[] | undefined;
-/** Canonical zones, sorted, with UTC first. */
+/** Zones for the form's select, sorted, with UTC first and current names where they were renamed. */
 export function timeZoneList(): string[] {
   if (!zones) {
     const list = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
-    zones = ["UTC", ...list.filter((z) => z !== "UTC")];
+    const current = list.map((z) => (renamed[z] && isValidTimeZone(renamed[z]) ? renamed[z] : z));
+    zones = ["UTC", ...[...new Set(current)].filter((z) => z !== "UTC").sort()];
   }
   return zones;
 }

@@ -7,8 +7,15 @@ export const appJs = `
   try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { tz = null; }
   document.querySelectorAll("select[data-detect-zone]").forEach(function (select) {
     if (!tz || select.getAttribute("data-user-chose") === "1") return;
+    var found = false;
     for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === tz) { select.value = tz; break; }
+      if (select.options[i].value === tz) { select.value = tz; found = true; break; }
+    }
+    // A zone the server's list spells differently: offer it (the server still validates it).
+    if (!found && /^[A-Za-z0-9_+\-\/]+$/.test(tz)) {
+      var option = document.createElement("option");
+      option.value = tz; option.textContent = tz.replace(/_/g, " ");
+      select.appendChild(option); select.value = tz;
     }
   });
   // Show the weekday picker only for weekly.
