@@ -137,7 +137,7 @@ describe("retention", () => {
     const d = await freshDb();
     const catalog = [record("fr-le-monde", "Le Monde", "FR", "fr", `${feedServer.url}/le-monde.xml`)];
     const summary = await runIngestion(deps(d, catalog, { SAMPLE_CONTENT: "off", RETENTION_DAYS: 30 }), { now, translator: null });
-    expect(summary.sources[0]).toMatchObject({ fetched: 3, new: 2, tooOld: 1 });
+    expect(summary.sources[0], JSON.stringify(summary.sources[0])).toMatchObject({ fetched: 3, new: 2, tooOld: 1 });
     expect((await d.db.select().from(stories)).length).toBe(2);
 
     const later = new Date(now.getTime() + 31 * DAY);

@@ -22,6 +22,8 @@ export async function startFeedServer(): Promise<FeedServer> {
   const feeds = new Map<string, ServedFeed>();
   const hits = new Map<string, { total: number; notModified: number }>();
   const server: Server = createServer((req, res) => {
+    // No keep-alive: a socket the server closes while idle would otherwise race a client reusing it.
+    res.shouldKeepAlive = false;
     const path = req.url ?? "/";
     const count = hits.get(path) ?? { total: 0, notModified: 0 };
     hits.set(path, count);
