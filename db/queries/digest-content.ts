@@ -1,6 +1,6 @@
 // The stories and articles a planned delivery shows, by id (sending, retries, "view in browser").
 // Planning reads candidates through db/queries/stories.ts; this file only fetches rows a delivery names.
-import { and, asc, count, desc, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { articles, stories } from "../schema";
 import type { CandidateArticle, CandidateStory } from "../../src/digest/types";
@@ -8,6 +8,9 @@ import type { CandidateArticle, CandidateStory } from "../../src/digest/types";
 export type StoryFacts = Omit<CandidateStory, "articles">;
 
 const CHUNK = 5_000;
+
+/** One array parameter ("{1,2,3}") rather than one parameter per id. */
+const intArray = (ids: number[]) => `{${ids.filter((n) => Number.isSafeInteger(n)).join(",")}}`;
 
 function chunks<T>(list: T[]): T[][] {
   const out: T[][] = [];
@@ -29,7 +32,7 @@ export async function storiesByIds(db: Db, ids: number[]): Promise<Map<number, S
         lastArticleAt: stories.lastArticleAt,
       })
       .from(stories)
-      .where(inArray(stories.id, part));
+      .where(sql`${stories.id} = any(${intArray(part)}::int[])`);
     for (const row of rows) found.set(row.id, row);
   }
   return found;
@@ -53,7 +56,7 @@ export async function articlesByIds(db: Db, ids: number[]): Promise<Map<number, 
         isReference: articles.isReference,
       })
       .from(articles)
-      .where(inArray(articles.id, part));
+      .where(sql`${articles.id} = any(${intArray(part)}::bigint[])`);
     for (const row of rows) found.set(row.id, row);
   }
   return found;

@@ -126,6 +126,8 @@ export interface DigestWorld {
   deps: TickDeps;
   /** deps with another mailer (e.g. one that crashes). */
   withMailer(mailer: Mailer): TickDeps;
+  /** deps whose real Resend mailer gives up on an answer after `ms` (the hang tests). */
+  withTimeout(ms: number): TickDeps;
   /** Empties the tables and the fake, sets the clock: a fresh start on the same database. */
   reset(start: string): Promise<void>;
   close(): Promise<void>;
@@ -145,7 +147,7 @@ export async function createDigestWorld(start: string, overrides: Partial<Config
   };
   const pacer = virtualPacer();
   const config = testConfig({ publicUrl: "http://localhost:8787", RESEND_API_KEY: "re_test_key", ...overrides });
-  const mailer = createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: 1500 });
+  const mailer = createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: 10_000 });
   const deps: TickDeps = {
     db: database.db,
     dbKind: database.kind,
@@ -164,6 +166,7 @@ export async function createDigestWorld(start: string, overrides: Partial<Config
     pacer,
     deps,
     withMailer: (m) => ({ ...deps, mailer: m }),
+    withTimeout: (ms) => ({ ...deps, mailer: createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: ms }) }),
     reset: async (at) => {
       for (const table of [deliveries, suppressions, webhookEvents, subscribers, articles, stories]) await database.db.delete(table);
       fake.reset();
