@@ -211,3 +211,47 @@ describe("who is never sent to", () => {
     expect(w.fake.requests).toHaveLength(0);
   });
 });
+
+describe("ticks at the same time", () => {
+  it("never overlap within a process: the second one does nothing and says so", async () => {
+    await seedNews();
+    await addSubscriber(w.db, { email: "ana@example.com", countries: ["JP"], nextSendAt: at("2026-05-11T07:00:00Z") });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow = w.withMailer({
+      async sendBatch(emails, options) {
+        await held;
+        return w.deps.mailer.sendBatch(emails, options);
+      },
+    });
+    const first = runTick(slow);
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await runTick(slow);
+    expect(second).toMatchObject({ overlapped: true, planned: 0, sent: 0 });
+    release();
+    expect(await first).toMatchObject({ planned: 1, sent: 1 });
+    expect(w.fake.sent).toHaveLength(1);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)("two ticks on separate connections plan each edition once and send it once", async () => {
+    const { connectPostgres } = await import("../db/client");
+    await seedNews();
+    for (let i = 0; i < 120; i++) await addSubscriber(w.db, { email: `r${i}@example.com`, countries: ["JP", "BR"], nextSendAt: at("2026-05-11T07:00:00Z") });
+    const other = connectPostgres(w.database.url!);
+    try {
+      const [a, b] = await Promise.all([
+        runTick(w.deps, { chunkSize: 10, batchSize: 7 }),
+        runTick({ ...w.deps, db: other.db }, { chunkSize: 10, batchSize: 7 }),
+      ]);
+      expect(a.planned + b.planned).toBe(120);
+      expect(a.sent + b.sent).toBe(120);
+      expect(a.planned > 0 && b.planned > 0).toBe(true);
+      const per = sentPerRecipient(w.fake);
+      expect(per.size).toBe(120);
+      expect([...per.values()].every((list) => list.length === 1)).toBe(true);
+      expect(w.fake.violations).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+});
