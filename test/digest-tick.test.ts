@@ -63,7 +63,7 @@ describe("a due subscriber", () => {
     const claims = verifyToken(w.deps.config.appSecret, unsubscribe![2]!, "unsubscribe", w.clock.now);
     expect(claims.ok && claims.claims.subscriberId).toBe(id);
     expect(email.html).toContain(unsubscribe![1]);
-    const view = /http:\/\/localhost:8787\/view\/([A-Za-z0-9_.-]+)/.exec(email.html);
+    const view = /http:\/\/localhost:8787\/view\/([A-Za-z0-9_.-]+)/.exec(email.html ?? "");
     const viewClaims = verifyToken(w.deps.config.appSecret, view![1]!, "view", w.clock.now);
     expect(viewClaims.ok && viewClaims.claims.extra).toBe("2026-05-11");
 
