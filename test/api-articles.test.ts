@@ -5,9 +5,7 @@ import { createMemoryMailer } from "./helpers/memory-mailer";
 import { testConfig } from "../src/config";
 import { silentLogger } from "../src/log";
 import type { Deps } from "../src/deps";
-import { AppError, errorBody } from "../src/errors";
-import { requireApiToken } from "../src/http/api-auth";
-import { articlesApi } from "../src/routes/api-articles";
+import { createApp } from "../src/app";
 import { insertMissingSources, recordFetchSuccess } from "../db/queries/sources";
 
 const TOKEN = "push-token-0123456789abcdefghij";
@@ -27,14 +25,8 @@ beforeAll(async () => {
     mailer: createMemoryMailer(),
     log: silentLogger,
   };
-  // Mounted the way src/app.ts mounts it, with the same error mapping.
-  app = new Hono();
-  app.use("/api/*", requireApiToken(TOKEN));
-  app.route("/api", articlesApi(deps));
-  app.onError((err, c) => {
-    if (err instanceof AppError) return c.json(errorBody(err.code, err.message, err.fields), err.status);
-    throw err;
-  });
+  // The real route table (articles, stories and sources sit beside each other under /api).
+  app = createApp(deps);
   // Two tracked US outlets, so reasons can name them.
   await insertMissingSources(database.db, [
     { slug: "us-a", name: "US A", country: "US", homepage: "https://a.example/", feedUrl: "https://a.example/rss", language: "en", isReference: true },

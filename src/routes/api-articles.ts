@@ -6,8 +6,6 @@ import { badRequest } from "../errors";
 import { ingestPushedArticles } from "../ingest/push";
 import { parsePushedArticle, type PushedArticle } from "../ingest/pushed-article";
 import { jsonBody } from "./api-subscribers";
-import { sourcesApi } from "./api-sources";
-import { storiesApi } from "./api-stories";
 
 export const MAX_ARTICLES_PER_CALL = 500;
 
@@ -50,7 +48,5 @@ export function articlesApi(deps: Deps): Hono {
     return c.json({ results });
   });
 
-  app.route("/", storiesApi(deps));
-  app.route("/", sourcesApi(deps));
   return app;
 }
