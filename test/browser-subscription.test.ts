@@ -12,7 +12,10 @@ import { createApp } from "../src/app";
 import { testConfig } from "../src/config";
 import { silentLogger } from "../src/log";
 import { createOutboxMailer } from "../src/mail/outbox-mailer";
-import { findSubscriberByEmail } from "../db/queries/subscribers";
+import { findSubscriberByEmail, updateSubscriber } from "../db/queries/subscribers";
+import { ingestPushedArticles } from "../src/ingest/push";
+import { runTick } from "../src/digest/tick";
+import type { Deps } from "../src/deps";
 import { createTestDatabase, type TestDatabase } from "./helpers/db";
 import { launchBrowser, runBrowserTests, SCREENSHOTS } from "./helpers/browser";
 
@@ -20,6 +23,7 @@ let database: TestDatabase;
 let server: ServerType;
 let browser: Browser;
 let base = "";
+let deps: Deps;
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -34,15 +38,16 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
     server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: "127.0.0.1" });
     await new Promise<void>((resolve) => server.once("listening", () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    app = createApp({
+    deps = {
       db: database.db,
       dbKind: database.kind,
-      config: testConfig({ publicUrl: base }),
+      config: testConfig({ publicUrl: base, SEND_RATE_PER_SECOND: 100 }),
       clock: () => new Date(),
       mailer: outbox,
       log: silentLogger,
       outbox,
-    });
+    };
+    app = createApp(deps);
     browser = await launchBrowser();
   });
 
@@ -99,12 +104,37 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
     expect(changed?.frequency).toBe("weekly");
     expect(changed?.weeklyDay).toBe(6);
 
-    await page.getByRole("link", { name: "Unsubscribe" }).click();
+    // Her first digest: stories from her countries, the edition due now, one tick of the real pipeline.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await ingestPushedArticles(deps, [
+      { url: "https://news.example.jp/a1", title: "Rural towns turn empty schools into night nurseries", summary: "Three towns reopened closed schools as overnight childcare.", originalTitle: "廃校を夜間保育所に", country: "JP", outlet: "Example Shimbun", language: "ja", publishedAt: hourAgo },
+      { url: "https://news.example.br/b1", title: "Amazon river ferries get solar roofs", summary: "A cooperative fitted passenger boats with solar panels.", originalTitle: "Balsas solares na Amazônia", country: "BR", outlet: "Example Folha", language: "pt", publishedAt: hourAgo },
+      { url: "https://news.example.ke/k1", title: "Nairobi opens its first cycle highway", summary: "A 12 km protected lane links the city centre to Westlands.", originalTitle: "Nairobi opens its first cycle highway", country: "KE", outlet: "Example Nation", language: "en", publishedAt: hourAgo },
+    ]);
+    await updateSubscriber(database.db, changed!.id, { nextSendAt: new Date(Date.now() - 60_000) }, new Date());
+    const tick = await runTick(deps);
+    expect(tick).toMatchObject({ sent: 1, failed: 0 });
+
+    await page.goto(`${base}/dev/outbox`);
+    await page.getByRole("link", { name: /overlooked stor/ }).click();
+    await page.waitForSelector("iframe.mail");
+    await shot(page, "08-digest-in-outbox");
+    const digest = page.frameLocator("iframe.mail");
+    await expect.poll(() => digest.getByRole("link", { name: "Amazon river ferries get solar roofs" }).count()).toBe(1);
+    const viewHref = await digest.getByRole("link", { name: "View in browser" }).getAttribute("href");
+    await page.goto(viewHref!);
+    await shot(page, "09-view-in-browser");
+    const unsubscribeHref = await (async () => {
+      await page.goBack();
+      return page.frameLocator("iframe.mail").getByRole("link", { name: "Unsubscribe" }).getAttribute("href");
+    })();
+    expect(unsubscribeHref).toMatch(new RegExp(`^${base}/unsubscribe/`));
+    await page.goto(unsubscribeHref!);
     await page.waitForSelector("text=Unsubscribe from World Digest?");
-    await shot(page, "08-unsubscribe");
+    await shot(page, "10-unsubscribe");
     await page.getByRole("button", { name: "Unsubscribe" }).click();
     await page.waitForSelector("text=You're unsubscribed");
-    await shot(page, "09-unsubscribed");
+    await shot(page, "11-unsubscribed");
     expect((await findSubscriberByEmail(database.db, "ana@example.com"))?.status).toBe("unsubscribed");
 
     // The home page on a phone, in a zone Node 20 spells differently (Asia/Katmandu).
@@ -112,7 +142,7 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
     const mobile = await phone.newPage();
     await mobile.goto(`${base}/`);
     await expect.poll(() => mobile.locator("#timeZone").inputValue()).toMatch(/^Asia\/Kath?mandu$/);
-    await shot(mobile, "10-home-phone");
+    await shot(mobile, "12-home-phone");
     await phone.close();
     await context.close();
   });
