@@ -117,6 +117,9 @@ describe("unsubscribing", () => {
     expect(await pageText(res)).toContain("Resubscribe");
     expect((await get("leave@example.com"))!.status).toBe("unsubscribed");
 
+    const manage = await pageText(await t.app.request(link(s, "manage")));
+    expect(manage).toContain(`<form method="post" action="${path}/resubscribe"><button type="submit">Resubscribe</button>`);
+
     const back = await postForm(t, `${path}/resubscribe`, {});
     expect(back.status).toBe(200);
     const row = (await get("leave@example.com"))!;

@@ -68,6 +68,11 @@ export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, n
               <button type="submit">Resume deliveries</button>
             </form>
           ) : null}
+          {s.status === "unsubscribed" ? (
+            <form method="post" action={`${unsubscribeUrl}/resubscribe`}>
+              <button type="submit">Resubscribe</button>
+            </form>
+          ) : null}
         </div>
       </div>
 
