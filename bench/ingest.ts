@@ -14,6 +14,7 @@ import { candidateStories, candidateStoriesForAll } from "../db/queries/stories"
 import { testConfig } from "../src/config";
 import { silentLogger } from "../src/log";
 import { runIngestion } from "../src/ingest/ingest";
+import { nodeIngestDeps } from "../src/node/ingest-deps";
 import type { FeedLoader } from "../src/ingest/ingest-source";
 import { parseFeedBytes } from "../src/feeds/parse-feed";
 import { countries } from "../src/countries";
@@ -95,7 +96,7 @@ const loadFromDisk: FeedLoader = async (source, at) => {
 };
 
 const { database, cleanup, label } = await openDb();
-const deps = { db: database.db, config: testConfig({ SAMPLE_CONTENT: "off" }), log: silentLogger, catalog: () => catalog, loadFeed: loadFromDisk };
+const deps = nodeIngestDeps({ db: database.db, config: testConfig({ SAMPLE_CONTENT: "off" }), log: silentLogger, catalog: () => catalog, loadFeed: loadFromDisk });
 const time = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
   const t = performance.now();
   const result = await fn();

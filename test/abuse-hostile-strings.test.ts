@@ -12,6 +12,7 @@ import { createDigestRenderer, renderDigestFull } from "../src/digest/render-dig
 import { runTick } from "../src/digest/tick";
 import type { CandidateArticle, SelectedStory } from "../src/digest/types";
 import { runIngestion } from "../src/ingest/ingest";
+import { nodeIngestDeps } from "../src/node/ingest-deps";
 import { linkFor } from "../src/tokens";
 import { findSubscriberByEmail } from "../db/queries/subscribers";
 import { countries } from "../src/countries";
@@ -257,12 +258,12 @@ describe("items of a feed fetched over HTTP", () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Hostile &lt;b&gt;Herald&lt;/b&gt;</title><link>https://feed.example/</link><language>en</language>\n${hostileItems.join("\n")}\n</channel></rss>`;
     feeds.feeds.set("/hostile.xml", { body: xml });
     const summary = await runIngestion(
-      {
+      nodeIngestDeps({
         db: w.db,
         config: w.deps.config,
         log: w.deps.log,
         catalog: () => [{ slug: "ng-hostile", name: "Hostile <b>Herald</b>", country: "NG", language: "en", isReference: false, feedUrl: `${feeds.url}/hostile.xml`, homepage: "https://feed.example/", isSample: false }],
-      },
+      }),
       { now: new Date(NOW), translator: null },
     );
     const outcome = summary.sources.find((s) => s.slug === "ng-hostile")!;

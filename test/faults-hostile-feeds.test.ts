@@ -16,6 +16,7 @@ import { articles, sources } from "../db/schema";
 import { testConfig } from "../src/config";
 import { silentLogger } from "../src/log";
 import { runIngestion, type IngestSummary } from "../src/ingest/ingest";
+import { nodeIngestDeps } from "../src/node/ingest-deps";
 import type { SourceRecord } from "../src/feeds/types";
 import { createTestDatabase, type TestDatabase } from "./helpers/db";
 import { rss } from "./helpers/ingest-feed-server";
@@ -207,12 +208,12 @@ beforeAll(async () => {
   catalog.push({ slug: "gr-deep", name: "gr-deep", country: "GR", language: "el", isReference: false, feedUrl: `${base}/deep.xml`, homepage: "https://example.org/", isSample: false });
   const started = Date.now();
   summary = await runIngestion(
-    {
+    nodeIngestDeps({
       db: database.db,
       config: testConfig({ FEED_ALLOW_PRIVATE: true, SAMPLE_CONTENT: "off", FEED_CONCURRENCY: 8, FEED_TIMEOUT_MS: TIMEOUT_MS, FEED_MAX_BYTES: MAX_BYTES }),
       log: silentLogger,
       catalog: () => catalog,
-    },
+    }),
     { now: NOW, translator: null },
   );
   runMs = Date.now() - started;
@@ -303,7 +304,7 @@ describe("one ingestion run with hostile feeds beside good ones", () => {
   it("the next run leaves the refused sources alone until their backoff ends", async () => {
     const before = new Map([...watch.entries()].map(([p, x]) => [p, x.hits]));
     const again = await runIngestion(
-      { db: database.db, config: testConfig({ FEED_ALLOW_PRIVATE: true, SAMPLE_CONTENT: "off", FEED_TIMEOUT_MS: TIMEOUT_MS }), log: silentLogger, catalog: () => [] },
+      nodeIngestDeps({ db: database.db, config: testConfig({ FEED_ALLOW_PRIVATE: true, SAMPLE_CONTENT: "off", FEED_TIMEOUT_MS: TIMEOUT_MS }), log: silentLogger, catalog: () => [] }),
       { now: new Date(NOW.getTime() + 60_000), translator: null },
     );
     for (const f of feeds.filter((x) => !x.expect.ok)) expect(w(f.path).hits, f.path).toBe(before.get(f.path));

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { countries } from "../src/countries";
-import { catalogProblems, readSourceCatalog, sourceCatalogPath } from "../src/feeds/source-catalog";
+import { catalogProblems, readSourceCatalog } from "../src/feeds/source-catalog";
+import { sourceCatalogPath } from "../src/node/feeds";
 
 describe("the sources catalog (db/sources.json)", () => {
   const raw = JSON.parse(readFileSync(sourceCatalogPath, "utf8")) as unknown;

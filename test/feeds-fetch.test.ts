@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fetchFeed, feedUserAgent, type FetchOptions, type FetchResult } from "../src/feeds/fetch-feed";
+import { fetchFeed, feedUserAgent, type FetchOptions, type FetchResult } from "../src/node/feeds";
 
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title></channel></rss>`;
 const hits: string[] = [];

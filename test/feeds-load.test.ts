@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testConfig } from "../src/config";
-import { loadFeed, loadFeedOptions, type LoadFeedOptions } from "../src/feeds/load-feed";
+import { loadFeed, loadFeedOptions, type LoadFeedOptions } from "../src/node/feeds";
 
 const now = new Date("2025-03-12T12:00:00Z");
 // "Новости" in windows-1251.

@@ -6,6 +6,7 @@ import { startTranslationServer, type TranslationServer } from "./helpers/transl
 import { testConfig, type Config } from "../src/config";
 import { silentLogger } from "../src/log";
 import { runIngestion } from "../src/ingest/ingest";
+import { nodeIngestDeps } from "../src/node/ingest-deps";
 import { createDeeplTranslator } from "../src/translate/deepl";
 import { sampleSources } from "../src/feeds/sample-feeds";
 import { articles, sources, stories } from "../db/schema";
@@ -50,12 +51,13 @@ async function freshDb() {
 const record = (slug: string, name: string, country: string, language: string, feedUrl: string): SourceRecord => ({
   slug, name, country, language, feedUrl, homepage: "https://example.org/", isReference: false, isSample: false,
 });
-const deps = (d: TestDatabase, catalog: SourceRecord[], config: Partial<Config> = {}) => ({
-  db: d.db,
-  config: testConfig({ FEED_ALLOW_PRIVATE: true, FEED_TIMEOUT_MS: 20_000, ...config }),
-  log: silentLogger,
-  catalog: () => catalog,
-});
+const deps = (d: TestDatabase, catalog: SourceRecord[], config: Partial<Config> = {}) =>
+  nodeIngestDeps({
+    db: d.db,
+    config: testConfig({ FEED_ALLOW_PRIVATE: true, FEED_TIMEOUT_MS: 20_000, ...config }),
+    log: silentLogger,
+    catalog: () => catalog,
+  });
 
 describe("sample content", () => {
   it("SAMPLE_CONTENT=on ingests the offline sample feeds in English, marked as sample, and fetches nothing real", async () => {

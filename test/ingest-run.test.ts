@@ -6,6 +6,7 @@ import { startTranslationServer, type TranslationServer } from "./helpers/transl
 import { testConfig } from "../src/config";
 import { silentLogger } from "../src/log";
 import { runIngestion } from "../src/ingest/ingest";
+import { nodeIngestDeps } from "../src/node/ingest-deps";
 import { createDeeplTranslator } from "../src/translate/deepl";
 import { articles, sources } from "../db/schema";
 import { candidateStories, recentStories } from "../db/queries/stories";
@@ -94,12 +95,13 @@ afterAll(async () => {
   await database.drop();
 });
 
-const deps = () => ({
-  db: database.db,
-  config: testConfig({ FEED_ALLOW_PRIVATE: true, SAMPLE_CONTENT: "off", FEED_CONCURRENCY: 3, FEED_TIMEOUT_MS: 20_000 }),
-  log: silentLogger,
-  catalog: () => catalog,
-});
+const deps = () =>
+  nodeIngestDeps({
+    db: database.db,
+    config: testConfig({ FEED_ALLOW_PRIVATE: true, SAMPLE_CONTENT: "off", FEED_CONCURRENCY: 3, FEED_TIMEOUT_MS: 20_000 }),
+    log: silentLogger,
+    catalog: () => catalog,
+  });
 const translator = () => createDeeplTranslator({ apiKey: "k", baseUrl: translation.url, sleep: async () => {} });
 
 describe("an ingestion run over feeds served on localhost", () => {

@@ -2,8 +2,7 @@
 // ingestion uses (loadFeed). Also reads local files and the sample feeds ("sample:<slug>").
 // Feed title, encoding and warnings go to stderr, so stdout is pure JSON.
 import { ConfigError, parseEnv } from "../config";
-import { feedUserAgent } from "../feeds/fetch-feed";
-import { loadFeed } from "../feeds/load-feed";
+import { feedUserAgent, loadFeed } from "../node/feeds";
 
 const usage = "usage: npm run feed -- <file-or-url | sample:<slug>> [--allow-private]";
 

@@ -5,6 +5,7 @@ import { systemClock } from "../clock";
 import { createLogger } from "../log";
 import { loadConfigOrExit, openDatabase } from "../node/environment";
 import { runIngestion } from "../ingest/ingest";
+import { nodeIngestDeps } from "../node/ingest-deps";
 import { createTranslator } from "../translate/create-translator";
 
 const config = loadConfigOrExit();
@@ -12,7 +13,7 @@ const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL
 const database = await openDatabase(config, log);
 try {
   const translator = createTranslator(config);
-  const summary = await runIngestion({ db: database.db, config, log }, { now: systemClock(), translator });
+  const summary = await runIngestion(nodeIngestDeps({ db: database.db, config, log }), { now: systemClock(), translator });
   if (summary.skipped) {
     console.log(summary.skipped);
   } else {

@@ -4,8 +4,7 @@
 //   --only <country code | slug>   check a subset        --samples   check the offline sample feeds instead
 //   --json                         one JSON object per source instead of the table
 import { ConfigError, parseEnv } from "../config";
-import { feedUserAgent } from "../feeds/fetch-feed";
-import { loadFeed, type LoadFeedResult } from "../feeds/load-feed";
+import { feedUserAgent, loadFeed, type LoadFeedResult } from "../node/feeds";
 import { sampleSources } from "../feeds/sample-feeds";
 import { readSourceCatalog } from "../feeds/source-catalog";
 import type { SourceRecord } from "../feeds/types";

@@ -1,10 +1,35 @@
 // Which addresses a feed fetch may connect to. A feed URL is operator- or API-supplied, so without this a
 // URL could reach the service's own network (metadata endpoints, databases, admin ports): private,
 // loopback, link-local, unique-local and other non-public ranges are refused unless allowed by config.
-import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
+// Pure (no node:dns, no node:net): runs on Workers too. The resolver is injected (Node: src/node/feed-transport.ts).
 
 type Range = [prefix: number[], bits: number];
+
+// The same grammar as Node's net.isIP (lib/internal/net.js): dotted decimal without leading zeros, and
+// every IPv6 spelling including an embedded IPv4 tail and a zone id.
+const v4Seg = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])";
+const v4Str = `(?:${v4Seg}\\.){3}${v4Seg}`;
+const v6Seg = "(?:[0-9a-fA-F]{1,4})";
+const ipv4Pattern = new RegExp(`^${v4Str}$`);
+const ipv6Pattern = new RegExp(
+  "^(?:" +
+    `(?:${v6Seg}:){7}(?:${v6Seg}|:)|` +
+    `(?:${v6Seg}:){6}(?:${v4Str}|:${v6Seg}|:)|` +
+    `(?:${v6Seg}:){5}(?::${v4Str}|(?::${v6Seg}){1,2}|:)|` +
+    `(?:${v6Seg}:){4}(?:(?::${v6Seg}){0,1}:${v4Str}|(?::${v6Seg}){1,3}|:)|` +
+    `(?:${v6Seg}:){3}(?:(?::${v6Seg}){0,2}:${v4Str}|(?::${v6Seg}){1,4}|:)|` +
+    `(?:${v6Seg}:){2}(?:(?::${v6Seg}){0,3}:${v4Str}|(?::${v6Seg}){1,5}|:)|` +
+    `(?:${v6Seg}:){1}(?:(?::${v6Seg}){0,4}:${v4Str}|(?::${v6Seg}){1,6}|:)|` +
+    `(?::(?:(?::${v6Seg}){0,5}:${v4Str}|(?::${v6Seg}){1,7}|:))` +
+    ")(?:%[0-9a-zA-Z-.:]{1,})?$",
+);
+
+/** 4, 6, or 0 when `address` is not an IP address (like Node's net.isIP). */
+export function isIP(address: string): 0 | 4 | 6 {
+  if (ipv4Pattern.test(address)) return 4;
+  if (ipv6Pattern.test(address)) return 6;
+  return 0;
+}
 
 /** Non-public IPv4 ranges (RFC 6890 and friends). */
 const ipv4Ranges: Range[] = [
@@ -75,16 +100,17 @@ export function isPrivateAddress(address: string): boolean {
 /** Resolves a host name to every address it has (the same resolver the connection uses). */
 export type Resolver = (hostname: string) => Promise<string[]>;
 
-export const systemResolver: Resolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
-
 /**
  * Null when every address of `hostname` is public, else why not. IP literals are checked as they are;
- * names are resolved and each of their addresses checked.
+ * names are resolved and each of their addresses checked. With no resolver (`null`: Cloudflare Workers,
+ * which have no DNS API) only literals are checked: there the platform refuses subrequests to private
+ * addresses itself (Cloudflare error 1000 "DNS points to prohibited IP"), and a Worker has no private
+ * network of its own to protect.
  */
-export async function refusedHostReason(hostname: string, resolve: Resolver = systemResolver): Promise<string | null> {
+export async function refusedHostReason(hostname: string, resolve: Resolver | null): Promise<string | null> {
   const host = hostname.replace(/^\[|\]$/g, "");
   if (isIP(host)) return isPrivateAddress(host) ? `refused: ${host} is a private or local address` : null;
+  if (!resolve) return null;
   const addresses = await resolve(host);
   if (addresses.length === 0) return `refused: ${host} has no address`;
   const bad = addresses.find(isPrivateAddress);

@@ -1,8 +1,10 @@
 // Fetches one feed safely: http(s) only, public addresses only (unless allowed), redirects followed by hand
 // up to a cap, one timeout for the whole exchange (a body that drips in slowly still times out), the body
 // cut off as soon as it exceeds the size cap, conditional GET. Never throws: every failure is a value.
-import { refusedHostReason, systemResolver, type Resolver } from "./address-policy";
-import { fetchTransport, nodeTransport, type FetchLike, type HopResponse, type Transport } from "./http-transport";
+// Pure: how a hop is made and how names resolve are injected (FeedNetwork): node:http(s) and the system
+// resolver on Node (src/node/feeds.ts), fetch() on Workers (src/worker/ingest-deps.ts).
+import { refusedHostReason, type Resolver } from "./address-policy";
+import type { HopResponse, Transport } from "./http-transport";
 
 export interface FetchOptions {
   etag?: string | null;
@@ -14,10 +16,17 @@ export interface FetchOptions {
   /** Allow private, loopback, link-local and unique-local addresses (tests, intranet feeds). */
   allowPrivate: boolean;
   userAgent: string;
-  /** A fetch() to use instead of node:http(s) (addresses are then checked before each request only). */
-  fetchImpl?: FetchLike;
-  /** Host name → addresses, for the address check (default: the system resolver). */
-  resolve?: Resolver;
+}
+
+/** The network a fetch goes through. */
+export interface FeedNetwork {
+  /** Makes one request (one hop; redirects come back to fetchFeed). */
+  transport: Transport;
+  /**
+   * Host name → addresses, for the private-address check before each hop. Null where there is no DNS
+   * API (Workers): IP literals are still checked, names are left to the platform (see address-policy.ts).
+   */
+  resolve: Resolver | null;
 }
 
 export type FetchErrorCode =
@@ -111,7 +120,7 @@ async function readCapped(response: HopResponse, maxBytes: number): Promise<Uint
   return body;
 }
 
-async function checkHost(url: URL, resolve: Resolver, signal: AbortSignal): Promise<void> {
+async function checkHost(url: URL, resolve: Resolver | null, signal: AbortSignal): Promise<void> {
   let reason: string | null;
   try {
     reason = await untilAborted(refusedHostReason(url.hostname, resolve), signal);
@@ -122,7 +131,7 @@ async function checkHost(url: URL, resolve: Resolver, signal: AbortSignal): Prom
   if (reason) throw new Failure("blocked-address", reason);
 }
 
-async function exchange(start: string, options: FetchOptions, transport: Transport, signal: AbortSignal): Promise<FetchResult> {
+async function exchange(start: string, options: FetchOptions, network: FeedNetwork, signal: AbortSignal): Promise<FetchResult> {
   const maxRedirects = options.maxRedirects ?? 5;
   const headers: Record<string, string> = {
     "user-agent": options.userAgent,
@@ -133,8 +142,8 @@ async function exchange(start: string, options: FetchOptions, transport: Transpo
 
   let url = httpUrl(start);
   for (let redirects = 0; ; redirects++) {
-    if (!options.allowPrivate) await checkHost(url, options.resolve ?? systemResolver, signal);
-    const response = await transport(url, headers, signal);
+    if (!options.allowPrivate) await checkHost(url, network.resolve, signal);
+    const response = await network.transport(url, headers, signal);
     if (redirectStatuses.has(response.status)) {
       response.discard();
       const location = response.header("location");
@@ -170,15 +179,14 @@ function describe(error: unknown): string {
 }
 
 /** GETs a feed. Resolves to ok (body and validators), not-modified, or an error with a code and a message. */
-export async function fetchFeed(url: string, options: FetchOptions): Promise<FetchResult> {
+export async function fetchFeed(url: string, options: FetchOptions, network: FeedNetwork): Promise<FetchResult> {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new Failure("timeout", `no complete response within ${options.timeoutMs} ms`)),
     options.timeoutMs,
   );
-  const transport = options.fetchImpl ? fetchTransport(options.fetchImpl) : nodeTransport({ allowPrivate: options.allowPrivate });
   try {
-    return await exchange(url, options, transport, controller.signal);
+    return await exchange(url, options, network, controller.signal);
   } catch (error) {
     const failure = controller.signal.aborted ? controller.signal.reason : error;
     if (failure instanceof Failure) {

@@ -1,11 +1,11 @@
 // The one way a feed becomes items, shared by ingestion and `npm run feed`: fetch (or read a sample / local
 // file) → decode → parse → normalise. Never throws: an unreachable or broken feed is a value to record.
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+// Pure: the network, the sample reader and the file reader are injected (FeedAccess). Node wires
+// node:http(s), db/sample-feeds and local files (src/node/feeds.ts); the Worker wires fetch() only.
 import type { Config } from "../config";
-import { feedUserAgent, fetchFeed, type FetchErrorCode, type FetchOptions } from "./fetch-feed";
+import { feedUserAgent, fetchFeed, type FeedNetwork, type FetchErrorCode, type FetchOptions } from "./fetch-feed";
 import { FeedParseError, parseFeedBytes } from "./parse-feed";
-import { isSampleFeedUrl, readSampleFeed, SAMPLE_URL_PREFIX } from "./sample-feeds";
+import { isSampleFeedUrl, SAMPLE_URL_PREFIX } from "./sample-url";
 import type { ParsedFeed } from "./types";
 
 export interface FeedSource {
@@ -26,6 +26,14 @@ export interface LoadFeedOptions extends Omit<FetchOptions, "etag" | "lastModifi
    * database and the API: a feed URL must never read the server's files.
    */
   allowFiles?: boolean;
+}
+
+/** What loadFeed may reach besides its options: the network, and (Node only) sample feeds and files. */
+export interface FeedAccess extends FeedNetwork {
+  /** Reads a sample feed by slug, dates shifted to `now`; absent: "sample:" URLs are an error. */
+  readSample?: (slug: string, now: Date) => Promise<ParsedFeed & { encoding: string }>;
+  /** Reads a local path or file: URL (only used with allowFiles); absent: local paths are refused. */
+  readFile?: (pathOrFileUrl: string) => Promise<Uint8Array>;
 }
 
 export type LoadErrorCode = FetchErrorCode | "parse" | "read";
@@ -74,25 +82,22 @@ function parsed({ body, contentType, finalUrl, etag, lastModified }: FeedBytes, 
   return { status: "ok", feed: rest, etag, lastModified, finalUrl, encoding };
 }
 
-async function readLocal(url: string): Promise<FeedBytes> {
-  const path = url.startsWith("file:") ? fileURLToPath(url) : url;
-  const body = new Uint8Array(await readFile(path));
-  // Relative links in a local file have no site to resolve against but the channel's own link.
-  return { body, contentType: null, finalUrl: "https://local-file.invalid/", etag: null, lastModified: null };
-}
-
 /** Fetches (or reads) one feed and returns its normalised items, or why it could not. */
-export async function loadFeed(source: FeedSource, options: LoadFeedOptions): Promise<LoadFeedResult> {
+export async function loadFeed(source: FeedSource, options: LoadFeedOptions, access: FeedAccess): Promise<LoadFeedResult> {
   try {
     if (isSampleFeedUrl(source.url)) {
-      const { encoding, ...feed } = await readSampleFeed(source.url.slice(SAMPLE_URL_PREFIX.length), options.now);
+      if (!access.readSample) return { status: "error", code: "read", error: "sample feeds are not available here" };
+      const { encoding, ...feed } = await access.readSample(source.url.slice(SAMPLE_URL_PREFIX.length), options.now);
       return { status: "ok", feed, etag: null, lastModified: null, finalUrl: source.url, encoding };
     }
     if (isLocalPath(source.url)) {
-      if (!options.allowFiles) return { status: "error", code: "unsupported-scheme", error: "only http and https feed URLs are fetched" };
-      return parsed(await readLocal(source.url), source, options);
+      if (!options.allowFiles || !access.readFile) return { status: "error", code: "unsupported-scheme", error: "only http and https feed URLs are fetched" };
+      const body = await access.readFile(source.url);
+      // Relative links in a local file have no site to resolve against but the channel's own link.
+      return parsed({ body, contentType: null, finalUrl: "https://local-file.invalid/", etag: null, lastModified: null }, source, options);
     }
-    const fetched = await fetchFeed(source.url, { ...options, etag: source.etag, lastModified: source.lastModified });
+    const { transport, resolve } = access;
+    const fetched = await fetchFeed(source.url, { ...options, etag: source.etag, lastModified: source.lastModified }, { transport, resolve });
     if (fetched.status !== "ok") return fetched;
     return parsed(fetched, source, options);
   } catch (error) {

@@ -1,12 +1,16 @@
 // Offline demo content: feeds written for this project (db/sample-feeds), read through the same decoder,
 // parser and normaliser as real feeds. Their dates are shifted so the newest sample item is always two
 // hours old, keeping the spacing between items: the demo looks fresh whenever it runs.
+// Node only (reads the files): the Worker has no sample content.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { collapseWhitespace } from "./html-text";
 import { parseFeedBytes } from "./parse-feed";
+import { isSampleFeedUrl, SAMPLE_URL_PREFIX } from "./sample-url";
 import type { FeedItem, ParsedFeed, SourceRecord } from "./types";
+
+export { isSampleFeedUrl, SAMPLE_URL_PREFIX };
 
 export interface SampleOutlet {
   slug: string;
@@ -28,8 +32,6 @@ interface SampleManifest {
   outlets: SampleOutlet[];
 }
 
-/** Feed URL of a sample source in the sources table: loadFeed reads it from disk instead of the network. */
-export const SAMPLE_URL_PREFIX = "sample:";
 /** How old the newest sample item looks at any `now`. */
 export const SAMPLE_NEWEST_AGE_MS = 2 * 60 * 60 * 1000;
 
@@ -55,10 +57,6 @@ export function sampleSources(): SourceRecord[] {
     isReference: outlet.isReference,
     isSample: true,
   }));
-}
-
-export function isSampleFeedUrl(url: string): boolean {
-  return url.startsWith(SAMPLE_URL_PREFIX);
 }
 
 /**

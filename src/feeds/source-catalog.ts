@@ -1,11 +1,9 @@
 // The catalog of real outlets (db/sources.json): reading it and checking its shape. Outlet names and feed
 // addresses are facts that cannot be checked offline; `npm run sources:check` checks them online.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+// Pure: the catalog is imported as JSON (bundled into the Worker, read by tsx/vitest on Node).
+import catalogJson from "../../db/sources.json";
 import { isCountryCode } from "../countries";
 import type { SourceRecord } from "./types";
-
-export const sourceCatalogPath = fileURLToPath(new URL("../../db/sources.json", import.meta.url));
 
 const slugPattern = /^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -53,10 +51,20 @@ export function catalogProblems(data: unknown): string[] {
   return problems;
 }
 
-/** The catalog as source records; throws with every problem listed when its shape is wrong. */
-export function readSourceCatalog(path: string = sourceCatalogPath): SourceRecord[] {
-  const data = JSON.parse(readFileSync(path, "utf8")) as { sources: Array<Omit<SourceRecord, "isSample" | "isReference"> & { isReference?: boolean }> };
+type CatalogEntry = Omit<SourceRecord, "isSample" | "isReference"> & { isReference?: boolean };
+
+/** Catalog data as source records; throws with every problem listed (under `label`) when its shape is wrong. */
+export function catalogRecords(data: unknown, label = "db/sources.json"): SourceRecord[] {
   const problems = catalogProblems(data);
-  if (problems.length) throw new Error(`${path}:\n${problems.join("\n")}`);
-  return data.sources.map((s) => ({ ...s, isReference: s.isReference === true, isSample: false }));
+  if (problems.length) throw new Error(`${label}:\n${problems.join("\n")}`);
+  const list = (Array.isArray(data) ? data : (data as { sources: unknown[] }).sources) as CatalogEntry[];
+  return list.map((s) => ({ ...s, isReference: s.isReference === true, isSample: false }));
+}
+
+let cached: SourceRecord[] | undefined;
+
+/** The repository's catalog (db/sources.json) as source records, checked once per process. */
+export function readSourceCatalog(): SourceRecord[] {
+  cached ??= catalogRecords(catalogJson);
+  return cached;
 }

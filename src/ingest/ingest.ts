@@ -2,6 +2,8 @@
 // the others), translate and store new items, group them into stories, score them, purge what is past
 // retention. Safe to call repeatedly and from several processes (see cluster-stories.ts); never throws
 // for a feed or translation problem. With no reachable real source, the offline sample feeds stand in.
+// Pure of platform: how feeds are read, which outlets are seeded and how samples are translated are
+// injected — Node: src/node/ingest-deps.ts (nodeIngestDeps); Workers: src/worker/ingest-deps.ts.
 import type { Db } from "../../db/client";
 import { hasSampleArticles, purgeArticlesPublishedBefore, purgeSampleArticles } from "../../db/queries/articles";
 import { anyRealSourceSucceeded, dueSources, sampleSourceRows, type Source } from "../../db/queries/sources";
@@ -10,9 +12,6 @@ import type { Config } from "../config";
 import type { SourceRecord } from "../feeds/types";
 import type { Logger } from "../log";
 import type { Translator } from "../translate/translator";
-import { loadSampleTranslator } from "../translate/sample-translator";
-import { allSeedSources } from "./catalog";
-import { createFeedLoader } from "./feed-loader";
 import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
 import { ingestSource, type FeedLoader, type SourceOutcome } from "./ingest-source";
 import { mapWithConcurrency } from "./pool";
@@ -23,12 +22,12 @@ export interface IngestDeps {
   db: Db;
   config: Config;
   log: Logger;
-  /** Fetches and parses a source's feed (sample sources included). Default: src/feeds/load-feed.ts. */
-  loadFeed?: FeedLoader;
-  /** Outlets seeded (insert-if-missing) at the start of each run. Default: db/sources.json + samples. */
-  catalog?: () => SourceRecord[];
-  /** Translator for the sample feeds. Default: their fixed table (db/sample-feeds/translations.json). */
-  sampleTranslator?: Translator | null;
+  /** Fetches and parses a source's feed (sample sources too, where they can be read). See feed-loader.ts. */
+  loadFeed: FeedLoader;
+  /** Outlets seeded (insert-if-missing) at the start of each run (Node: db/sources.json + samples). */
+  catalog: () => SourceRecord[];
+  /** Translator for the sample feeds (Node: their fixed table); null where there are none (Workers). */
+  sampleTranslator: Translator | null;
 }
 
 export interface IngestOptions {
@@ -36,6 +35,11 @@ export interface IngestOptions {
   /** Only these source ids (still only when due); all due sources when omitted. */
   sources?: number[];
   translator: Translator | null;
+  /**
+   * At most this many real sources this run, the longest-unfetched first (the rest stay due for the
+   * next run). Bounds a run where subrequests are counted (Workers). Sample sources are not counted.
+   */
+  maxSources?: number;
 }
 
 export interface IngestSummary {
@@ -65,8 +69,8 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
   running.set(deps.db, true);
   const started = Date.now();
   try {
-    const loadFeed = deps.loadFeed ?? createFeedLoader(deps.config);
-    summary.sourcesAdded = await seedSources(deps.db, (deps.catalog ?? allSeedSources)());
+    const loadFeed = deps.loadFeed;
+    summary.sourcesAdded = await seedSources(deps.db, deps.catalog());
     const keepSince = new Date(now.getTime() - deps.config.RETENTION_DAYS * DAY);
     const timed = async <T>(phase: keyof IngestSummary["timings"], work: () => Promise<T>): Promise<T> => {
       const t = Date.now();
@@ -99,12 +103,13 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
     if (samplesFirst) {
       // Demo content first and clustered at once, so a first offline run shows stories without waiting
       // for every real feed to time out.
-      const sampleTranslator = deps.sampleTranslator === undefined ? loadSampleTranslator() : deps.sampleTranslator;
+      const sampleTranslator = deps.sampleTranslator;
       reportTranslation(summary, sampleTranslator, await run(await sampleSourceRows(deps.db), sampleTranslator, loadFeed));
       await cluster();
     }
     if (mode !== "on") {
-      const translation = await run(await dueSources(deps.db, now, options.sources), options.translator, loadFeed);
+      const due = await dueSources(deps.db, now, options.sources);
+      const translation = await run(options.maxSources === undefined ? due : due.slice(0, options.maxSources), options.translator, loadFeed);
       if (translation.textsTranslated > 0 || translation.failures > 0 || !samplesFirst) {
         reportTranslation(summary, options.translator, translation);
       }

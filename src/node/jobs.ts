@@ -5,6 +5,7 @@ import cron from "node-cron";
 import type { Deps } from "../deps";
 import { runTick } from "../digest/tick";
 import { runIngestion } from "../ingest/ingest";
+import { nodeIngestDeps } from "./ingest-deps";
 import { createTranslator } from "../translate/create-translator";
 import { ensureDemoSubscriber } from "../digest/demo";
 
@@ -26,7 +27,7 @@ export function startJobs(deps: Deps): Jobs {
   };
 
   // runIngestion logs its own summary line (failing feeds are kept on their source row: GET /api/sources).
-  const ingest = guarded("ingestion", () => runIngestion(deps, { now: deps.clock(), translator }));
+  const ingest = guarded("ingestion", () => runIngestion(nodeIngestDeps(deps), { now: deps.clock(), translator }));
   const tick = guarded("digest tick", () => runTick(deps));
 
   // First run: content first, then (embedded default only) a sample subscriber, then a tick, so a
