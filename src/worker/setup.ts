@@ -1,0 +1,89 @@
+// Workers: from the Worker's `env` (vars, secrets, the Hyperdrive binding) to what the service needs —
+// the configuration, the per-trigger limits and the database address. Pure; checked once per isolate.
+// A missing or bad value is a ConfigError naming it, shown at the first request and the first trigger.
+import { z } from "zod";
+import { buildConfig, ConfigError, parseEnv, type Config } from "../config";
+
+/** The Worker's bindings: strings from [vars] and secrets, and the Hyperdrive binding. */
+export interface WorkerEnv {
+  HYPERDRIVE?: { connectionString: string };
+  [name: string]: unknown;
+}
+
+/** How much one Cron Trigger invocation may do; whatever does not fit is picked up by the next one. */
+export interface WorkerLimits {
+  /** Subscribers planned per tick (WORKER_TICK_LIMIT). */
+  tickSubscribers: number;
+  /** Provider requests (batches of up to 100 emails, retries included) per tick (WORKER_TICK_BATCHES). */
+  tickBatches: number;
+  /** Feeds fetched per ingestion trigger, the longest-unfetched first (WORKER_INGEST_SOURCES). */
+  ingestSources: number;
+}
+
+export interface WorkerSetup {
+  config: Config;
+  limits: WorkerLimits;
+  /** Hyperdrive's connection string; DATABASE_URL only when there is no Hyperdrive binding. */
+  databaseUrl: string;
+  /** Resend's API key (required on Workers: there is no local outbox). */
+  resendApiKey: string;
+}
+
+const limit = (name: string, max: number, fallback: number) =>
+  z.coerce
+    .number({ message: `${name}: expects a whole number from 1 to ${max}` })
+    .int({ message: `${name}: expects a whole number from 1 to ${max}` })
+    .min(1, { message: `${name}: expects a whole number from 1 to ${max}` })
+    .max(max, { message: `${name}: expects a whole number from 1 to ${max}` })
+    .default(fallback);
+
+// Defaults sized for the Workers Paid plan (1,000 subrequests and 30 s of CPU per invocation by default):
+// 20 provider requests and 2,000 planned subscribers per tick (every 5 minutes: up to 24,000 emails an
+// hour); 50 feeds per ingestion trigger, at most 6 requests each (redirects), plus translation requests.
+const limitsSchema = z.object({
+  WORKER_TICK_LIMIT: limit("WORKER_TICK_LIMIT", 100_000, 2_000),
+  WORKER_TICK_BATCHES: limit("WORKER_TICK_BATCHES", 1_000, 20),
+  WORKER_INGEST_SOURCES: limit("WORKER_INGEST_SOURCES", 1_000, 50),
+});
+
+/** The string-valued bindings (vars and secrets), with empty strings as unset. */
+function stringsOf(env: WorkerEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (typeof value === "string" && value.trim() !== "") out[key] = value.trim();
+  }
+  return out;
+}
+
+/** Reads and checks everything; throws ConfigError naming the first bad or missing values. */
+export function workerSetup(env: WorkerEnv): WorkerSetup {
+  const strings = stringsOf(env);
+  // No generated secret on Workers (no disk to keep it on): buildConfig requires APP_SECRET.
+  const parsed = parseEnv(strings);
+  // The offline sample feeds are files in the repository, not part of the Worker.
+  const config = buildConfig({ ...parsed, SAMPLE_CONTENT: "off" });
+  const limits = limitsSchema.safeParse(strings);
+  if (!limits.success) throw new ConfigError(`Invalid configuration: ${limits.error.issues.map((i) => i.message).join("; ")}`);
+  if (!config.RESEND_API_KEY) {
+    throw new ConfigError(
+      "Invalid configuration: RESEND_API_KEY: required on Cloudflare Workers (there is no local outbox); set it with `npx wrangler secret put RESEND_API_KEY`",
+    );
+  }
+  const hyperdrive = env.HYPERDRIVE?.connectionString;
+  const databaseUrl = typeof hyperdrive === "string" && hyperdrive ? hyperdrive : config.DATABASE_URL;
+  if (!databaseUrl) {
+    throw new ConfigError(
+      "Invalid configuration: HYPERDRIVE: no Hyperdrive binding (see wrangler.toml) and no DATABASE_URL to connect to directly",
+    );
+  }
+  return {
+    config,
+    limits: {
+      tickSubscribers: limits.data.WORKER_TICK_LIMIT,
+      tickBatches: limits.data.WORKER_TICK_BATCHES,
+      ingestSources: limits.data.WORKER_INGEST_SOURCES,
+    },
+    databaseUrl,
+    resendApiKey: config.RESEND_API_KEY,
+  };
+}
