@@ -28,6 +28,9 @@ import { devOutboxRoutes, hasDevOutbox } from "./routes/dev-outbox";
 
 const KB = 1024;
 
+/** Link tokens are capabilities: never write them to logs. */
+export const redactTokens = (path: string) => path.replace(/\/(confirm|manage|unsubscribe|view)\/[^/]+/g, "/$1/<token>");
+
 /** JSON for machines (/api, /webhooks), a calm page for people. */
 const wantsJson = (c: Context) => c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/");
 
@@ -98,7 +101,7 @@ export function createApp(deps: Deps): Hono {
       if (wantsJson(c)) return c.json(errorBody(status === 403 ? "forbidden" : "bad_request", message, undefined, id), status);
       return c.html(ErrorPage({ title: status === 403 ? "Please send the form again" : "Something is not right", message: message, requestId: id, }), status);
     }
-    deps.log.error("unhandled error", { requestId: id, method: c.req.method, path: c.req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined });
+    deps.log.error("unhandled error", { requestId: id, method: c.req.method, path: redactTokens(c.req.path), error: String(err), stack: err instanceof Error ? err.stack : undefined });
     if (wantsJson(c)) return c.json(errorBody("internal", "Something went wrong on our side; it was logged.", undefined, id), 500);
     return c.html(ErrorPage({ title: "Something went wrong on our side", message: "It was logged and we'll look into it. Please try again in a moment.", requestId: id, }), 500);
   });
