@@ -1,16 +1,17 @@
-// Ingestion benchmark: 150 feeds × 50 items written to disk, read and parsed by the real feed code,
-// stored, clustered and scored by runIngestion; then a second run (everything already stored), and the
-// digest's candidate query. `npx tsx bench/ingest.ts` (PGlite in a temp folder), or with DATABASE_URL
-// (a scratch database is created and dropped). Prints timings; asserts nothing.
+// Ingestion benchmark: `feeds` feeds × `items` items written to disk, read and parsed by the real feed
+// code, stored, clustered and scored by runIngestion; then a second run (everything already stored), and
+// the digest's candidate query. Part of `npm run bench` (bench/run.ts); alone:
+//   npx tsx bench/ingest.ts            (PGlite in a temp folder)
+//   DATABASE_URL=postgres://… npx tsx bench/ingest.ts   (a scratch database is created and dropped)
+// Prints timings; asserts nothing.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import postgres from "postgres";
+import { pathToFileURL } from "node:url";
 import { connectPostgres, type Database } from "../db/client";
 import { openPglite } from "../db/pglite";
 import { migrateDatabase } from "../db/migrate";
-import { candidateStories, candidateStoriesForAll } from "../db/queries/stories";
+import { candidateStoriesForAll } from "../db/queries/stories";
 import { testConfig } from "../src/config";
 import { silentLogger } from "../src/log";
 import { runIngestion } from "../src/ingest/ingest";
@@ -19,36 +20,60 @@ import type { FeedLoader } from "../src/ingest/ingest-source";
 import { parseFeedBytes } from "../src/feeds/parse-feed";
 import { countries } from "../src/countries";
 import type { SourceRecord } from "../src/feeds/types";
+import { createPostgresDatabase } from "./databases";
 
-const FEEDS = 150;
-const ITEMS = 50;
+export interface IngestOptions {
+  feeds: number;
+  items: number;
+  /** PostgreSQL server URL (a scratch database is created next to it), or PGlite when absent. */
+  baseUrl?: string;
+  log?: (line: string) => void;
+}
+
+export interface IngestFigures {
+  database: "PostgreSQL" | "PGlite";
+  feeds: number;
+  items: number;
+  /** Reading and parsing every feed file, nothing stored (the parse share of the first run). */
+  parseMs: number;
+  /** The whole first run: parse, normalise, store, group into stories, score. */
+  firstRunMs: number;
+  firstRun: { articles: number; stories: number; sourcesMs: number; clusterMs: number; purgeMs: number };
+  /** A second run finding every item already stored. */
+  secondRunMs: number;
+  candidateQueryMs: number;
+}
+
 const now = new Date("2025-03-18T12:00:00Z");
 
-// A deterministic pseudo-random generator, so every run writes the same corpus.
-let seed = 42;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0; // mulberry32
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-};
-const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-const syllables = ["ka", "lo", "mi", "ra", "ten", "vo", "su", "del", "an", "ber", "ko", "zi", "mar", "pu", "nel", "ta", "gor", "shi"];
-const word = () => Array.from({ length: 3 + Math.floor(rand() * 2) }, () => pick(syllables)).join("");
-/** Names and rare words (a story's own), and places shared by many stories. */
-const specific = Array.from({ length: 30_000 }, word);
-const places = Array.from({ length: 60 }, word);
-const generic = "government minister police court election bank prices protest talks deal storm floods strike company market city council president parliament budget school hospital fire train airport".split(" ");
-
-// 1,200 events; each article reports one, so many are covered by several outlets.
-const events = Array.from({ length: 1200 }, () => ({ words: [pick(places), ...Array.from({ length: 4 }, () => pick(specific))], topic: pick(generic) }));
+function mulberry(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-function writeCorpus(dir: string): SourceRecord[] {
+
+/** A deterministic corpus: every run writes the same feeds. */
+function writeCorpus(dir: string, feeds: number, itemsPerFeed: number): SourceRecord[] {
+  const rand = mulberry(42);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const syllables = ["ka", "lo", "mi", "ra", "ten", "vo", "su", "del", "an", "ber", "ko", "zi", "mar", "pu", "nel", "ta", "gor", "shi"];
+  const word = () => Array.from({ length: 3 + Math.floor(rand() * 2) }, () => pick(syllables)).join("");
+  // Names and rare words (a story's own), and places shared by many stories.
+  const specific = Array.from({ length: 30_000 }, word);
+  const places = Array.from({ length: 60 }, word);
+  const generic = "government minister police court election bank prices protest talks deal storm floods strike company market city council president parliament budget school hospital fire train airport".split(" ");
+  // 1,200 events; each article reports one, so many are covered by several outlets.
+  const events = Array.from({ length: 1200 }, () => ({ words: [pick(places), ...Array.from({ length: 4 }, () => pick(specific))], topic: pick(generic) }));
   const records: SourceRecord[] = [];
-  for (let f = 0; f < FEEDS; f++) {
-    const country = f < 140 ? countries[f % countries.length]!.code : "US";
-    const items = Array.from({ length: ITEMS }, (_, i) => {
+  for (let f = 0; f < feeds; f++) {
+    // The last 10 of 150 are US reference outlets (scaled for smaller runs).
+    const country = f < Math.round(feeds * (140 / 150)) ? countries[f % countries.length]!.code : "US";
+    const items = Array.from({ length: itemsPerFeed }, (_, i) => {
       const e = pick(events);
       const title = [...e.words.slice(0, 3 + Math.floor(rand() * 2)).sort(() => rand() - 0.5), e.topic, pick(generic)].join(" ");
       const summary = [...e.words.slice(1), pick(specific), pick(generic), pick(specific), e.topic].join(" ");
@@ -61,56 +86,59 @@ function writeCorpus(dir: string): SourceRecord[] {
   return records;
 }
 
-async function openDb(): Promise<{ database: Database; cleanup: () => Promise<void>; label: string }> {
-  const base = process.env.DATABASE_URL;
-  if (!base) {
+async function openDb(baseUrl: string | undefined): Promise<{ database: Database; cleanup: () => Promise<void>; label: IngestFigures["database"] }> {
+  if (!baseUrl) {
     const dir = mkdtempSync(join(tmpdir(), "wd-bench-"));
     const database = await openPglite(dir);
     await migrateDatabase(database);
-    return { database, label: "PGlite (on disk)", cleanup: async () => (await database.close(), rmSync(dir, { recursive: true, force: true })) };
+    return { database, label: "PGlite", cleanup: async () => (await database.close(), rmSync(dir, { recursive: true, force: true })) };
   }
-  const name = `wd_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const database = connectPostgres(url.toString());
-  await migrateDatabase(database, url.toString());
-  return {
-    database,
-    label: "PostgreSQL",
-    cleanup: async () => {
-      await database.close();
-      await admin.unsafe(`drop database ${name} with (force)`);
-      await admin.end();
-    },
-  };
+  const created = await createPostgresDatabase(baseUrl);
+  const database = connectPostgres(created.url);
+  return { database, label: "PostgreSQL", cleanup: async () => (await database.close(), await created.drop()) };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "wd-bench-feeds-"));
-const catalog = writeCorpus(dir);
-const loadFromDisk: FeedLoader = async (source, at) => {
-  const file = join(dir, source.feedUrl.split("/").pop()!);
-  const feed = parseFeedBytes(new Uint8Array(readFileSync(file)), "application/rss+xml", { baseUrl: source.homepage, fetchedAt: at, defaultLanguage: "en" });
-  return { status: "ok", items: feed.items, etag: null, lastModified: null };
-};
+export async function benchIngestion(options: IngestOptions): Promise<IngestFigures> {
+  const say = options.log ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), "wd-bench-feeds-"));
+  const catalog = writeCorpus(dir, options.feeds, options.items);
+  const parse = (source: { feedUrl: string; homepage: string }, at: Date) =>
+    parseFeedBytes(new Uint8Array(readFileSync(join(dir, source.feedUrl.split("/").pop()!))), "application/rss+xml", { baseUrl: source.homepage, fetchedAt: at, defaultLanguage: "en" });
+  const loadFromDisk: FeedLoader = async (source, at) => ({ status: "ok", items: parse(source, at).items, etag: null, lastModified: null });
+  const { database, cleanup, label } = await openDb(options.baseUrl);
+  try {
+    const time = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
+      const t = performance.now();
+      const result = await fn();
+      return [result, Math.round(performance.now() - t)];
+    };
+    // Warm the parser on one feed (module loading is not ingestion), then time parsing alone.
+    parse(catalog[0]!, now);
+    const [, parseMs] = await time(() => catalog.forEach((s) => parse(s, now)));
+    const deps = nodeIngestDeps({ db: database.db, config: testConfig({ SAMPLE_CONTENT: "off" }), log: silentLogger, catalog: () => catalog, loadFeed: loadFromDisk });
+    const [first, firstRunMs] = await time(() => runIngestion(deps, { now, translator: null }));
+    say(`${label}: ${options.feeds} feeds × ${options.items} items: first run ${firstRunMs} ms (${first.totals.new} articles, ${first.clustering.storiesCreated} stories; ${JSON.stringify(first.timings)}), parsing alone ${parseMs} ms`);
+    const [second, secondRunMs] = await time(() => runIngestion(deps, { now: new Date(now.getTime() + 1_800_000), translator: null }));
+    say(`  second run (all already stored) ${secondRunMs} ms: ${second.totals.new} new, ${second.totals.duplicate} duplicates`);
+    const [all, candidateQueryMs] = await time(() => candidateStoriesForAll(database.db, new Date(now.getTime() - 48 * 3_600_000)));
+    say(`  candidateStoriesForAll (48 h) ${candidateQueryMs} ms: ${all.length} stories, ${all.reduce((n, s) => n + s.articles.length, 0)} articles`);
+    return {
+      database: label,
+      feeds: options.feeds,
+      items: options.items,
+      parseMs,
+      firstRunMs,
+      firstRun: { articles: first.totals.new, stories: first.clustering.storiesCreated, ...first.timings },
+      secondRunMs,
+      candidateQueryMs,
+    };
+  } finally {
+    await cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
-const { database, cleanup, label } = await openDb();
-const deps = nodeIngestDeps({ db: database.db, config: testConfig({ SAMPLE_CONTENT: "off" }), log: silentLogger, catalog: () => catalog, loadFeed: loadFromDisk });
-const time = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-  const t = performance.now();
-  const result = await fn();
-  console.log(`${what}: ${(performance.now() - t).toFixed(0)} ms`);
-  return result;
-};
-
-console.log(`${label}: ${FEEDS} feeds × ${ITEMS} items from disk`);
-const first = await time("first run (parse, store, cluster, score)", () => runIngestion(deps, { now, translator: null }));
-console.log(`  ${first.totals.new} articles, ${first.clustering.storiesCreated} stories; ${JSON.stringify(first.timings)}`);
-const second = await time("second run (all already stored)", () => runIngestion(deps, { now: new Date(now.getTime() + 1_800_000), translator: null }));
-console.log(`  ${second.totals.new} new, ${second.totals.duplicate} duplicates; ${JSON.stringify(second.timings)}`);
-const all = await time("candidateStoriesForAll (48 h)", () => candidateStoriesForAll(database.db, new Date(now.getTime() - 48 * 3_600_000)));
-console.log(`  ${all.length} stories, ${all.reduce((n, s) => n + s.articles.length, 0)} articles`);
-await time("candidateStories for 3 countries (24 h)", () => candidateStories(database.db, { countries: ["JP", "BR", "SK"], since: new Date(now.getTime() - 24 * 3_600_000) }));
-await cleanup();
-rmSync(dir, { recursive: true, force: true });
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const figures = await benchIngestion({ feeds: 150, items: 50, baseUrl: process.env.DATABASE_URL, log: console.log });
+  console.log(JSON.stringify(figures));
+}

@@ -1,0 +1,137 @@
+// One sending process of the benchmark's morning run. Opens the database (counting statements), says
+// "ready" over IPC, then obeys the parent:
+//   tick    — run the real digest tick (src/digest/tick.ts) through the real Resend SDK mailer against the
+//             parent's fake, with the cached renderer or (naive) one full React render per digest, and
+//             report the figures;
+//   check   — count the deliveries planned at `now` by status (worker 0 only);
+//   rewind  — undo the morning for a sample of subscribers, so the naive run can redo it (worker 0 only);
+//   exit.
+// Several of these share one PostgreSQL (SKIP LOCKED) exactly as production worker processes do; the naive
+// run happens in the same processes, on the same data.
+//   node --import tsx bench/morning-worker.ts '<json WorkerOptions>'
+import { pingDatabase } from "../db/client";
+import { createResendMailer } from "../src/mail/resend-mailer";
+import { testConfig } from "../src/config";
+import { createLogger, type Logger } from "../src/log";
+import { runTick, type TickDeps, type TickResult } from "../src/digest/tick";
+import { outcomesOf, rewindSubscribers, type ScheduleSnapshot } from "./bench-queries";
+import { connectCountingPostgres, openCountingPglite, type CountingDatabase } from "./databases";
+import { createNaiveRenderer } from "./naive-renderer";
+
+export interface WorkerOptions {
+  kind: "postgres" | "pglite";
+  /** PostgreSQL URL or PGlite folder. */
+  location: string;
+  resendUrl: string;
+  nowMs: number;
+  /** Batches in flight in this process (the tick's default when absent). */
+  concurrency?: number;
+  pool?: number;
+}
+
+export interface TickReport {
+  result: TickResult;
+  wallMs: number;
+  statements: number;
+  /** KB, the process's high-water mark so far (process.resourceUsage().maxRSS). */
+  maxRssKb: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  logs: string[];
+}
+
+export type WorkerCommand =
+  | { type: "tick"; naive: boolean }
+  | { type: "check" }
+  | { type: "rewind"; sample: Array<{ id: string; nextSendAt: string | null; lastEditionAt: string | null }> }
+  | { type: "exit" };
+
+export type WorkerReply =
+  | { type: "ready" }
+  | { type: "tick"; report: TickReport }
+  | { type: "check"; outcomes: Record<string, number> }
+  | { type: "rewind" }
+  | { type: "error"; error: string };
+
+const reply = (m: WorkerReply) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
+
+async function main() {
+  const options = JSON.parse(process.argv[2] ?? "{}") as WorkerOptions;
+  const database: CountingDatabase =
+    options.kind === "postgres" ? connectCountingPostgres(options.location, options.pool ?? 10) : await openCountingPglite(options.location);
+  const logs: string[] = [];
+  const log: Logger = createLogger("info", (line) => logs.length < 50 && logs.push(line));
+  const started = Date.now();
+  const deps: TickDeps = {
+    db: database.db,
+    dbKind: database.kind,
+    config: testConfig({
+      publicUrl: "https://worlddigest.example",
+      appSecret: "bench-secret-bench-secret-bench-secret-0123456789",
+      RESEND_API_KEY: "re_bench",
+      SEND_RATE_PER_SECOND: 1000,
+      MAIL_FROM: "World Digest <digest@worlddigest.example>",
+    }),
+    // What is due is decided at `now`; leases follow real time from there.
+    clock: () => new Date(options.nowMs + (Date.now() - started)),
+    mailer: createResendMailer({ apiKey: "re_bench", baseUrl: options.resendUrl, timeoutMs: 60_000 }),
+    log,
+  };
+  // Connect before the clock starts (opening a pool is not the tick's work).
+  await pingDatabase(database.db);
+
+  const tick = async (naive: boolean): Promise<TickReport> => {
+    logs.length = 0;
+    const before = database.statements();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const result = await runTick(naive ? { ...deps, createRenderer: createNaiveRenderer } : deps, {
+      now: new Date(options.nowMs),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    });
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      result,
+      wallMs,
+      statements: database.statements() - before,
+      maxRssKb: process.resourceUsage().maxRSS,
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      logs: [...logs],
+    };
+  };
+
+  process.on("message", (command: WorkerCommand) => {
+    void (async () => {
+      try {
+        switch (command.type) {
+          case "tick":
+            return await reply({ type: "tick", report: await tick(command.naive) });
+          case "check":
+            return await reply({ type: "check", outcomes: await outcomesOf(database.db, new Date(options.nowMs)) });
+          case "rewind": {
+            const sample: ScheduleSnapshot[] = command.sample.map((s) => ({
+              id: s.id,
+              nextSendAt: s.nextSendAt ? new Date(s.nextSendAt) : null,
+              lastEditionAt: s.lastEditionAt ? new Date(s.lastEditionAt) : null,
+            }));
+            await rewindSubscribers(database.db, sample, new Date(options.nowMs));
+            return await reply({ type: "rewind" });
+          }
+          case "exit":
+            await database.close();
+            process.exit(0);
+        }
+      } catch (error) {
+        await reply({ type: "error", error: String(error instanceof Error ? error.stack : error) });
+      }
+    })();
+  });
+  await reply({ type: "ready" });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`morning worker failed: ${String(error instanceof Error ? error.stack : error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,152 @@
+// `npm run bench`: the whole benchmark of issue 6 — the morning run on PostgreSQL (100,000 subscribers by
+// default) and on PGlite (10,000), the same run with naive rendering on a sample, ingestion from disk,
+// and the web endpoints under autocannon. Prints a table and writes bench/results/<date>.json.
+//
+//   npm run bench                                  everything (a few minutes)
+//   npm run bench -- --subscribers 20000           a smaller PostgreSQL morning
+//   npm run bench -- --only morning,web            some sections (morning, pglite, ingest, web)
+//   npm run bench -- --workers 1                   one sending process instead of two
+//   npm run bench -- --cpu-prof bench/profiles     V8 CPU profiles of the sending processes
+//   npm run bench -- --smoke --out /tmp/x          seconds, tiny sizes (test/bench-smoke.test.ts)
+// PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
+// (a fresh database is created and dropped). The smoke run uses PostgreSQL only when one of those is set.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { DEFAULT_POSTGRES_URL } from "./databases";
+import { benchIngestion, type IngestFigures } from "./ingest";
+import { benchMorning, type MorningFigures } from "./morning";
+import { machine, markdownTable, targetsOf, type BenchResult } from "./report";
+import { benchWeb, type EndpointFigures } from "./web";
+
+const SECTIONS = ["morning", "pglite", "ingest", "web"] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: "boolean", default: false },
+    subscribers: { type: "string" },
+    "pglite-subscribers": { type: "string" },
+    "naive-sample": { type: "string" },
+    workers: { type: "string" },
+    feeds: { type: "string" },
+    items: { type: "string" },
+    connections: { type: "string" },
+    "web-seconds": { type: "string" },
+    only: { type: "string" },
+    out: { type: "string" },
+    "cpu-prof": { type: "string" },
+    quiet: { type: "boolean", default: false },
+  },
+  strict: true,
+});
+
+const smoke = args.smoke!;
+const int = (value: string | undefined, fallback: number, name: string) => {
+  const v = value === undefined ? fallback : Number(value);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} expects a number`);
+  return v;
+};
+const settings = {
+  subscribers: int(args.subscribers, smoke ? 60 : 100_000, "subscribers"),
+  pgliteSubscribers: int(args["pglite-subscribers"], smoke ? 40 : 10_000, "pglite-subscribers"),
+  naiveSample: int(args["naive-sample"], smoke ? 20 : 5_000, "naive-sample"),
+  pgliteNaiveSample: smoke ? 10 : 1_000,
+  workers: int(args.workers, smoke ? 1 : 2, "workers"),
+  feeds: int(args.feeds, smoke ? 3 : 150, "feeds"),
+  items: int(args.items, smoke ? 10 : 50, "items"),
+  connections: int(args.connections, smoke ? 4 : 50, "connections"),
+  webSeconds: int(args["web-seconds"], smoke ? 1 : 10, "web-seconds"),
+  /** The measured moment: a Wednesday, so every zone's local day is a weekday. */
+  now: "2026-05-13T10:00:00.000Z",
+};
+const only = new Set<Section>(args.only ? (args.only.split(",").map((x) => x.trim()) as Section[]) : SECTIONS);
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (${SECTIONS.join(", ")})`);
+const explicitUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+const baseUrl = explicitUrl ?? (smoke ? undefined : DEFAULT_POSTGRES_URL);
+const say = args.quiet ? () => {} : (line: string) => console.log(line);
+const now = new Date(settings.now);
+
+async function postgresVersion(url: string | undefined): Promise<string | null> {
+  if (!url) return null;
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<Array<{ server_version: string }>>`show server_version`;
+    return `PostgreSQL ${row!.server_version.split(" ")[0]}`;
+  } finally {
+    await sql.end();
+  }
+}
+
+const morning: BenchResult["morning"] = {};
+const ingestion: IngestFigures[] = [];
+let web: BenchResult["web"] = null;
+const kept: MorningFigures[] = [];
+try {
+  if (only.has("morning") && baseUrl) {
+    morning.postgres = await benchMorning({
+      kind: "postgres",
+      subscribers: settings.subscribers,
+      workers: settings.workers,
+      naiveSample: settings.naiveSample,
+      baseUrl,
+      now,
+      keep: only.has("web"),
+      log: say,
+      ...(args["cpu-prof"] ? { cpuProfDir: resolve(args["cpu-prof"]) } : {}),
+    });
+    if (morning.postgres.drop) kept.push(morning.postgres);
+  }
+  if (only.has("pglite")) {
+    morning.pglite = await benchMorning({
+      kind: "pglite",
+      subscribers: settings.pgliteSubscribers,
+      workers: 1,
+      naiveSample: settings.pgliteNaiveSample,
+      now,
+      keep: only.has("web") && !morning.postgres,
+      log: say,
+    });
+    if (morning.pglite.drop) kept.push(morning.pglite);
+  }
+  if (only.has("ingest")) {
+    if (baseUrl) ingestion.push(await benchIngestion({ feeds: settings.feeds, items: settings.items, baseUrl, log: say }));
+    ingestion.push(await benchIngestion({ feeds: settings.feeds, items: settings.items, log: say }));
+  }
+  if (only.has("web")) {
+    const source = kept[0];
+    if (!source?.location) throw new Error("--only web needs the morning section too (its subscribers are the web's)");
+    say(`Web: ${settings.connections} connections for ${settings.webSeconds} s against the real app (${source.database})`);
+    const endpoints: EndpointFigures[] = await benchWeb({
+      kind: source.database === "PostgreSQL" ? "postgres" : "pglite",
+      location: source.location,
+      connections: settings.connections,
+      durationS: settings.webSeconds,
+      log: say,
+    });
+    web = { database: source.database, endpoints };
+  }
+} finally {
+  for (const k of kept) await k.drop!().catch(() => {});
+}
+
+const strip = (m?: MorningFigures) => (m ? (({ drop: _d, location: _l, ...rest }) => rest)(m) : undefined);
+const partial: Omit<BenchResult, "targets"> = {
+  version: 1,
+  date: new Date().toISOString(),
+  smoke,
+  machine: machine(await postgresVersion(baseUrl)),
+  settings: { ...settings, sections: [...only], postgres: Boolean(baseUrl) },
+  morning: { ...(morning.postgres ? { postgres: strip(morning.postgres) } : {}), ...(morning.pglite ? { pglite: strip(morning.pglite) } : {}) },
+  ingestion,
+  web,
+};
+const result: BenchResult = { ...partial, targets: targetsOf(partial) };
+const dir = resolve(args.out ?? join(import.meta.dirname, "results"));
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${result.date.slice(0, 10)}.json`);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+say("");
+say(markdownTable(result));
+say(`written: ${file}`);
