@@ -1,0 +1,58 @@
+// The Worker's configuration from its env (vars, secrets, the Hyperdrive binding): what it requires, and
+// the message naming what is missing.
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../src/config";
+import { workerSetup, type WorkerEnv } from "../src/worker/setup";
+
+const base: WorkerEnv = {
+  NODE_ENV: "production",
+  PUBLIC_URL: "https://digest.example.com",
+  APP_SECRET: "worker-setup-secret-worker-setup-secret-01",
+  RESEND_API_KEY: "re_key",
+  HYPERDRIVE: { connectionString: "postgres://user:pw@hyperdrive.local:5432/db" },
+};
+
+function problem(env: WorkerEnv): string {
+  try {
+    workerSetup(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("workerSetup", () => {
+  it("connects through Hyperdrive, with the default per-trigger limits", () => {
+    const setup = workerSetup({ ...base, DATABASE_URL: "postgres://direct@db.example.com/db" });
+    expect(setup.databaseUrl).toBe("postgres://user:pw@hyperdrive.local:5432/db");
+    expect(setup.limits).toEqual({ tickSubscribers: 2000, tickBatches: 20, ingestSources: 50 });
+    expect(setup.config.production).toBe(true);
+  });
+
+  it("falls back to DATABASE_URL only without a Hyperdrive binding", () => {
+    const { HYPERDRIVE: _, ...noBinding } = base;
+    expect(workerSetup({ ...noBinding, DATABASE_URL: "postgres://direct@db.example.com/db" }).databaseUrl).toBe("postgres://direct@db.example.com/db");
+    expect(problem(noBinding)).toMatch(/HYPERDRIVE: no Hyperdrive binding/);
+  });
+
+  it("requires RESEND_API_KEY (no outbox on Workers) and APP_SECRET, naming them", () => {
+    const { RESEND_API_KEY: _k, ...noKey } = base;
+    expect(problem(noKey)).toMatch(/RESEND_API_KEY: required on Cloudflare Workers.*wrangler secret put RESEND_API_KEY/);
+    const { APP_SECRET: _s, ...noSecret } = base;
+    expect(problem(noSecret)).toMatch(/APP_SECRET/);
+    expect(problem({ ...base, APP_SECRET: "short" })).toMatch(/APP_SECRET: expects at least 32 characters/);
+  });
+
+  it("reads the limits from vars and names a bad one", () => {
+    const setup = workerSetup({ ...base, WORKER_TICK_LIMIT: "50", WORKER_TICK_BATCHES: "3", WORKER_INGEST_SOURCES: "5" });
+    expect(setup.limits).toEqual({ tickSubscribers: 50, tickBatches: 3, ingestSources: 5 });
+    expect(problem({ ...base, WORKER_TICK_BATCHES: "0" })).toMatch(/WORKER_TICK_BATCHES: expects a whole number from 1 to 1000/);
+    expect(problem({ ...base, WORKER_INGEST_SOURCES: "many" })).toMatch(/WORKER_INGEST_SOURCES/);
+  });
+
+  it("never uses the sample content (files in the repository) and ignores non-string bindings", () => {
+    const setup = workerSetup({ ...base, SAMPLE_CONTENT: "on", SOME_KV: { get() {} } });
+    expect(setup.config.SAMPLE_CONTENT).toBe("off");
+  });
+});
