@@ -135,6 +135,7 @@ describe("links that are not the right key", () => {
     }
     expect(tried).toBeGreaterThan(200);
     expect(await snapshot()).toBe(before);
+    console.log(`abuse-access: ${tried} forged tokens on ${tokenRoutes.length} token routes refused, database unchanged`);
   }, 120_000);
 
   it("a token made for one purpose opens no other door (manage → confirm, confirm → unsubscribe, view → manage...)", async () => {
@@ -419,6 +420,7 @@ describe("a link scanner opening every link of the emails", () => {
     const limitsBefore = JSON.stringify(await w.db.select().from(rateLimits));
     const opened = await scan(urls);
     expect(opened).toBeGreaterThanOrEqual(9);
+    console.log(`abuse-access: link scanner made ${opened} GET/HEAD requests over ${urls.length} links of a digest, database unchanged`);
     expect(await snapshot()).toBe(before);
     const row = (await findSubscriberByEmail(w.db, "alice@example.com"))!;
     expect(row.status).toBe("active");
