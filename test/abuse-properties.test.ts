@@ -5,7 +5,8 @@
 // JSON, raw bytes, signed and unsigned webhook events). Whatever comes in, the answer is a 2xx/3xx/4xx with
 // a message (never a 500), a redirect never leaves the site, no page carries anything that runs, and the
 // database keeps its invariants (test/helpers/invariants.ts).
-// WD_FUZZ_RUNS scales the runs per property (default 100); a failure prints its seed and shrunk request.
+// WD_FUZZ_RUNS scales the runs per property (default 100); a failure prints its seed and shrunk request,
+// and WD_FUZZ_SEED=<seed> replays it.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
