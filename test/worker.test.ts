@@ -48,7 +48,7 @@ const allowedRuntimeImports = new Set(["node:crypto", "node:buffer", "node:strea
 
 const skip = !process.env.DATABASE_URL;
 
-/** What Miniflare's worker handle offers for Cron Triggers (its types need @cloudflare/workers-types). */
+/** What Miniflare's worker handle offers for Cron Triggers (its own types need @cloudflare/workers-types). */
 interface ScheduledRunner {
   scheduled(options: { cron: string; scheduledTime?: Date }): Promise<{ outcome: string; noRetry: boolean }>;
 }
@@ -93,22 +93,33 @@ describe.skipIf(skip)("the Cloudflare Worker", () => {
     // Miniflare wants a password in a Hyperdrive URL; with trust authentication any one does.
     const dbUrl = new URL(database.url!);
     if (!dbUrl.password) dbUrl.password = "local";
-    mf = new Miniflare({
+    const worker = {
       scriptPath: join(outDir, "worker.js"),
       modules: true,
       modulesRoot: outDir,
       compatibilityDate: config.compatibility_date,
       compatibilityFlags: config.compatibility_flags,
-      bindings: {
-        ...(config.vars as Record<string, string>),
-        APP_SECRET: "worker-test-secret-worker-test-secret-0123",
-        RESEND_API_KEY: "re_worker_test",
-        RESEND_BASE_URL: fake.url,
-        // The test feed lives on 127.0.0.1.
-        FEED_ALLOW_PRIVATE: "true",
-        LOG_LEVEL: "warn",
-      },
       hyperdrives: { HYPERDRIVE: dbUrl.toString() },
+    };
+    const vars = config.vars as Record<string, string>;
+    mf = new Miniflare({
+      workers: [
+        {
+          ...worker,
+          name: "world-digest",
+          bindings: {
+            ...vars,
+            APP_SECRET: "worker-test-secret-worker-test-secret-0123",
+            RESEND_API_KEY: "re_worker_test",
+            RESEND_BASE_URL: fake.url,
+            // The test feed lives on 127.0.0.1.
+            FEED_ALLOW_PRIVATE: "true",
+            LOG_LEVEL: "warn",
+          },
+        },
+        // The same bundle deployed before `wrangler secret put RESEND_API_KEY`.
+        { ...worker, name: "without-resend-key", bindings: { ...vars, APP_SECRET: "worker-test-secret-worker-test-secret-0123" } },
+      ],
     });
     await mf.ready;
   }, 180_000);
@@ -141,6 +152,13 @@ describe.skipIf(skip)("the Cloudflare Worker", () => {
     const res = await mf.dispatchFetch(`${origin}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: "ok", database: "reachable" });
+  });
+
+  it("answers 503 naming RESEND_API_KEY while that secret is missing", async () => {
+    const unconfigured = (await mf.getWorker("without-resend-key")) as unknown as { fetch(url: string): Promise<Response> };
+    const res = await unconfigured.fetch(`${origin}/`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/RESEND_API_KEY: required on Cloudflare Workers/);
   });
 
   it("takes a subscription: a pending subscriber and a confirmation email through Resend", async () => {
