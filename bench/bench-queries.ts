@@ -5,6 +5,59 @@ import { and, count, eq, gte, inArray, like, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { deliveries, subscribers } from "../db/schema";
 
+/** A generated subscriber (bench/generate.ts). */
+export interface SubscriberSeed {
+  id: string;
+  email: string;
+  countries: string[];
+  frequency: string;
+  weeklyDay: number | null;
+  deliveryTime: string;
+  timeZone: string;
+  nextSendAt: string;
+  lastEditionAt: string | null;
+  createdAt: string;
+}
+
+/** Active subscribers, thousands a statement: the rows travel as one JSON parameter. */
+export async function insertSubscriberSeeds(db: Db, rows: SubscriberSeed[]): Promise<void> {
+  if (rows.length === 0) return;
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      countries: r.countries,
+      frequency: r.frequency,
+      weekly_day: r.weeklyDay,
+      delivery_time: r.deliveryTime,
+      time_zone: r.timeZone,
+      next_send_at: r.nextSendAt,
+      last_edition_at: r.lastEditionAt,
+      created_at: r.createdAt,
+    })),
+  );
+  await db.execute(sql`insert into subscribers (id, email, status, countries, frequency, weekly_day, delivery_time, time_zone,
+      next_send_at, last_edition_at, token_version, origin, confirmed_at, created_at, updated_at)
+    select v.id, v.email, 'active', array(select jsonb_array_elements_text(v.countries)), v.frequency, v.weekly_day,
+      v.delivery_time, v.time_zone, v.next_send_at, v.last_edition_at, 1, 'web', v.created_at, v.created_at, v.created_at
+    from jsonb_to_recordset(${json}::jsonb) as v(id uuid, email text, countries jsonb, frequency text, weekly_day smallint,
+      delivery_time text, time_zone text, next_send_at timestamptz, last_edition_at timestamptz, created_at timestamptz)`);
+}
+
+/** Yesterday's sent editions (history for "never a story twice"), thousands a statement. */
+export async function insertSentHistory(
+  db: Db,
+  rows: Array<{ subscriberId: string; edition: string; at: string; storyIds: number[] }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const json = JSON.stringify(rows.map((r) => ({ s: r.subscriberId, e: r.edition, at: r.at, ids: r.storyIds })));
+  await db.execute(sql`insert into deliveries (subscriber_id, edition, due_at, status, story_ids, layout, attempts, batch_key,
+      provider_message_id, subject, created_at, updated_at, sent_at)
+    select v.s, v.e, v.at, 'sent', array(select jsonb_array_elements_text(v.ids)::int), '[]'::jsonb, 1, 'digest-yesterday',
+      'yesterday-' || v.s, 'Yesterday''s digest', v.at, v.at, v.at
+    from jsonb_to_recordset(${json}::jsonb) as v(s uuid, e text, at timestamptz, ids jsonb)`);
+}
+
 export async function analyze(db: Db): Promise<void> {
   await db.execute(sql`analyze`);
 }

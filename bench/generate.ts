@@ -12,7 +12,8 @@
 // Rows go in with multi-row inserts (thousands of rows a statement): 100,000 subscribers take seconds.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
-import { articles, deliveries, stories, subscribers, type Frequency } from "../db/schema";
+import { articles, stories, type Frequency } from "../db/schema";
+import { insertSentHistory, insertSubscriberSeeds, type SubscriberSeed } from "./bench-queries";
 import { countries } from "../src/countries";
 
 export interface WorldSpec {
@@ -250,10 +251,11 @@ export async function generateWorld(db: Db, spec: WorldSpec): Promise<WorldSumma
   let countrySum = 0;
   let returning = 0;
   let historyRows = 0;
-  const CHUNK = 2_000;
+  const CHUNK = 5_000;
+  const created = new Date(now - 30 * DAY).toISOString();
   for (let start = 0; start < spec.subscribers; start += CHUNK) {
-    const subRows: Array<typeof subscribers.$inferInsert> = [];
-    const histRows: Array<typeof deliveries.$inferInsert> = [];
+    const subRows: SubscriberSeed[] = [];
+    const histRows: Parameters<typeof insertSentHistory>[1] = [];
     for (let i = start; i < Math.min(spec.subscribers, start + CHUNK); i++) {
       const n = 1 + Math.floor(rand() * 8);
       const chosen = new Set<string>();
@@ -272,43 +274,24 @@ export async function generateWorld(db: Db, spec: WorldSpec): Promise<WorldSumma
       subRows.push({
         id,
         email: `${prefix}${i}@bench.example`,
-        status: "active",
         countries: mine,
         frequency: freq,
         weeklyDay: freq === "weekly" ? l.weekday : null,
         deliveryTime: l.time,
         timeZone: tz,
-        nextSendAt: new Date(dueAt),
-        lastEditionAt: isReturning ? new Date(previous) : null,
-        tokenVersion: 1,
-        origin: "web",
-        confirmedAt: new Date(now - 30 * DAY),
-        createdAt: new Date(now - 30 * DAY),
-        updatedAt: new Date(previous),
+        nextSendAt: new Date(dueAt).toISOString(),
+        lastEditionAt: isReturning ? new Date(previous).toISOString() : null,
+        createdAt: created,
       });
       if (!isReturning) continue;
       returning++;
       if (freq === "weekly") continue; // a week ago: none of these two days' stories
       const given = [...new Set(mine.flatMap((c) => bestOfYesterday.get(c) ?? []))].slice(0, 15);
       if (given.length === 0) continue;
-      histRows.push({
-        subscriberId: id,
-        edition: local(previous, tz).date,
-        dueAt: new Date(previous),
-        status: "sent",
-        storyIds: given,
-        layout: [],
-        attempts: 1,
-        batchKey: "digest-yesterday",
-        providerMessageId: `yesterday-${i}`,
-        subject: "Yesterday's digest",
-        createdAt: new Date(previous),
-        updatedAt: new Date(previous),
-        sentAt: new Date(previous),
-      });
+      histRows.push({ subscriberId: id, edition: local(previous, tz).date, at: new Date(previous).toISOString(), storyIds: given });
     }
-    await db.insert(subscribers).values(subRows);
-    if (histRows.length > 0) await db.insert(deliveries).values(histRows);
+    await insertSubscriberSeeds(db, subRows);
+    await insertSentHistory(db, histRows);
     historyRows += histRows.length;
   }
   const ranked = [...followers.entries()].sort((a, b) => b[1] - a[1]);

@@ -15,6 +15,7 @@ import { analyze, sampleSchedules } from "./bench-queries";
 import { createPostgresDatabase } from "./databases";
 import { startFastFakeResend, type FastFakeResend } from "./fast-fake-resend";
 import { generateWorld, type WorldSummary } from "./generate";
+import { cpuMsOf } from "./process-cpu";
 import type { TickReport, WorkerCommand, WorkerOptions, WorkerReply } from "./morning-worker";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -50,6 +51,10 @@ export interface RunFigures {
   statements: number;
   statementsPer1000: number;
   cpuMs: number;
+  /** CPU of the PostgreSQL server's processes during the run (local server, Linux), ms. */
+  postgresCpuMs: number | null;
+  /** CPU of this process during the run (the fake Resend answering), ms. */
+  fakeResendCpuMs: number;
   providerRequests: number;
   bytesPerDigest: number;
 }
@@ -115,11 +120,15 @@ function startWorker(options: WorkerOptions, cpuProfDir?: string): Worker {
   };
 }
 
-async function measureTick(workers: Worker[], naive: boolean, fake: FastFakeResend): Promise<RunFigures> {
+async function measureTick(kind: MorningOptions["kind"], workers: Worker[], naive: boolean, fake: FastFakeResend): Promise<RunFigures> {
   fake.reset();
+  const pg0 = cpuMsOf("postgres");
+  const own0 = process.cpuUsage();
   const t0 = performance.now();
   const reports = (await Promise.all(workers.map((w) => w.ask({ type: "tick", naive }, "tick")))).map((r) => r.report);
   const wallMs = performance.now() - t0;
+  const own = process.cpuUsage(own0);
+  const pg1 = cpuMsOf("postgres");
   const sum = (f: (r: TickReport) => number) => reports.reduce((n, r) => n + f(r), 0);
   const digests = sum((r) => r.result.sent);
   const statements = sum((r) => r.statements);
@@ -138,6 +147,8 @@ async function measureTick(workers: Worker[], naive: boolean, fake: FastFakeRese
     statements,
     statementsPer1000: digests ? Math.round((statements / digests) * 1000 * 10) / 10 : 0,
     cpuMs: Math.round(sum((r) => r.cpuUserMs + r.cpuSystemMs)),
+    postgresCpuMs: kind === "postgres" && pg0 !== null && pg1 !== null ? pg1 - pg0 : null,
+    fakeResendCpuMs: Math.round((own.user + own.system) / 1000),
     providerRequests: fake.requests(),
     bytesPerDigest: digests ? Math.round(fake.bytes() / digests) : 0,
   };
@@ -187,7 +198,7 @@ export async function benchMorning(options: MorningOptions): Promise<MorningFigu
     workers = Array.from({ length: count }, () => startWorker(workerOptions, options.cpuProfDir));
     await Promise.all(workers.map((w) => w.ready));
     say(`  morning run: ${count} sending process${count === 1 ? "" : "es"}`);
-    const run = await measureTick(workers, false, fake);
+    const run = await measureTick(options.kind, workers, false, fake);
     say(`  ${run.digests.toLocaleString("en-US")} digests in ${(run.wallMs / 1000).toFixed(2)} s (${run.digestsPerSecond}/s), peak RSS ${run.peakRssMb} MB`);
 
     const { outcomes } = await workers[0]!.ask({ type: "check" }, "check");
@@ -207,7 +218,7 @@ export async function benchMorning(options: MorningOptions): Promise<MorningFigu
       const wire = sample.map((s) => ({ id: s.id, nextSendAt: s.nextSendAt?.toISOString() ?? null, lastEditionAt: s.lastEditionAt?.toISOString() ?? null }));
       await workers[0]!.ask({ type: "rewind", sample: wire }, "rewind");
       say(`  naive rendering: the same morning again for ${sample.length.toLocaleString("en-US")} of them, in the same process${count === 1 ? "" : "es"}`);
-      const n = await measureTick(workers, true, fake);
+      const n = await measureTick(options.kind, workers, true, fake);
       const msPerDigest = n.wallMs / Math.max(1, n.digests);
       const fastMsPerDigest = run.wallMs / Math.max(1, run.digests);
       naive = {

@@ -67,8 +67,8 @@ export async function renderEdition(
   stories: readonly SelectedStory[],
 ): Promise<RenderedDigest & { links: DigestLinks }> {
   const links = digestLinks(config, recipient, edition, new Date(0));
-  const { subject, html, text } = await renderer.renderSelection(digestBuildInput(config, recipient, edition, stories, links));
-  return { subject, html, text, links };
+  const { subject, html, text, encoded, htmlBytes } = await renderer.renderSelection(digestBuildInput(config, recipient, edition, stories, links));
+  return { subject, html, text, links, ...(encoded ? { encoded } : {}), ...(htmlBytes !== undefined ? { htmlBytes } : {}) };
 }
 
 export async function composeDigestEmail(
@@ -87,5 +87,6 @@ export async function composeDigestEmail(
     text: rendered.text,
     ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),
     headers: unsubscribeHeaders(rendered.links.unsubscribe),
+    ...(rendered.encoded ? { encoded: rendered.encoded } : {}),
   };
 }

@@ -23,6 +23,8 @@ import { render } from "@react-email/render";
 import { createElement, type ReactElement } from "react";
 import DigestEmail, { CountrySection, StoryBlock } from "../../emails/digest";
 import { digestText, digestTextFoot, digestTextHead, sectionHeadingText, storyText } from "../../emails/digest-text";
+import { jsonChunk } from "../mail/json-body";
+import type { EncodedBodies } from "../mail/mailer";
 import { buildDigest, DIGEST_LEVELS, type BuildDigestInput } from "./build-digest";
 import type { DigestInput, DigestSection, DigestStory } from "./types";
 
@@ -30,6 +32,10 @@ export interface RenderedDigest {
   subject: string;
   html: string;
   text: string;
+  /** The assembled renderer only: html and text as chunks of their JSON encoding (see src/mail/json-body.ts). */
+  encoded?: EncodedBodies;
+  /** The assembled renderer only: the UTF-8 size of `html`. */
+  htmlBytes?: number;
 }
 
 /** Gmail clips HTML above 102 KB; stay under it with a margin. */
@@ -67,7 +73,19 @@ const LINK_FIELDS = new Set<Field>(["manage", "unsubscribe", "viewInBrowser"]);
 interface Template {
   chunks: string[];
   slots: Field[];
+  /** Each chunk's JSON encoding and UTF-8 size. */
+  encoded: Buffer[];
+  bytes: number[];
 }
+
+/** A cached part: its HTML, its HTML's JSON encoding and UTF-8 size. */
+interface Part {
+  html: string;
+  encoded: Buffer;
+  bytes: number;
+}
+
+const part = (html: string): Part => ({ html, encoded: jsonChunk(html), bytes: Buffer.byteLength(html) });
 
 function randomNonce(): string {
   const bytes = new Uint8Array(9);
@@ -113,9 +131,15 @@ function sameStory(a: DigestStory, b: DigestStory): boolean {
 
 interface StoryEntry {
   story: DigestStory;
-  pending: Promise<string>;
-  html?: string;
+  pending: Promise<Part>;
+  html?: Part;
   text: string;
+  encodedText: Buffer;
+}
+
+interface SectionEntry {
+  pending: Promise<unknown>;
+  value?: { open: Part; close: Part; text: string; encodedText: Buffer };
 }
 
 export interface DigestRenderer {
@@ -136,8 +160,12 @@ export function createDigestRenderer(): DigestRenderer {
   let wrap: Promise<{ prefix: string; suffix: string }> | undefined;
   const frames = new Map<boolean, { pending: Promise<Template>; value?: Template }>();
   // Resolved values are kept beside the promises so a cache hit costs no await.
-  const sections = new Map<string, { pending: Promise<[string, string]>; value?: [string, string] }>();
+  const sections = new Map<string, SectionEntry>();
+  // Personal values repeat too (the date, the counts line, the postal address, many subjects): their
+  // encodings are remembered, up to a bound. Links are unique per subscriber and never remembered.
+  const values = new Map<string, { escaped: string; encoded: Buffer; bytes: number }>();
   const stories = new Map<string, StoryEntry>();
+  const byObject = new WeakMap<DigestStory, StoryEntry>();
   let storyRenders = 0;
 
   /** What render() puts around a fragment (doctype, Suspense markers), measured once. */
@@ -188,7 +216,7 @@ export function createDigestRenderer(): DigestRenderer {
     for (const f of [...expected, "sections" as const]) {
       if (slots.filter((s) => s === f).length !== 1) throw new Error(`Digest template: placeholder ${f} must appear exactly once`);
     }
-    return { chunks, slots };
+    return { chunks, slots, encoded: chunks.map(jsonChunk), bytes: chunks.map((c) => Buffer.byteLength(c)) };
   }
 
   const frame = (withGreeting: boolean) => {
@@ -200,33 +228,55 @@ export function createDigestRenderer(): DigestRenderer {
     return f;
   };
 
-  function section(s: DigestSection) {
+  function section(s: DigestSection): SectionEntry {
     const key = `${s.flag}\u0000${s.name}`;
     let cached = sections.get(key);
     if (!cached) {
       const story = sentinelStory();
-      const entry: { pending: Promise<[string, string]>; value?: [string, string] } = {
+      const text = sectionHeadingText(s);
+      const entry: SectionEntry = {
         pending: Promise.all([
           renderFragment(createElement(CountrySection, { section: { ...s, stories: [story] } })),
           renderFragment(createElement(StoryBlock, { story })),
-        ]).then(([html, block]) => (entry.value = splitOnce(html, block, "story slot"))),
+        ]).then(([html, block]) => {
+          const [open, close] = splitOnce(html, block, "story slot");
+          entry.value = { open: part(open), close: part(close), text, encodedText: jsonChunk(text) };
+        }),
       };
       sections.set(key, (cached = entry));
     }
     return cached;
   }
 
+  function value(field: Exclude<Field, "sections">, raw: string) {
+    const known = values.get(raw);
+    if (known) return known;
+    const escaped = escapeHtml(raw);
+    const v = { escaped, encoded: jsonChunk(escaped), bytes: Buffer.byteLength(escaped) };
+    if (!LINK_FIELDS.has(field) && values.size < 10_000) values.set(raw, v);
+    return v;
+  }
+
   function story(s: DigestStory): StoryEntry {
+    // buildDigest hands the same DigestStory object to every digest showing the same story the same way.
+    const same = byObject.get(s);
+    if (same) return same;
     const key = `${s.id}/${s.articleId}/${s.alternatives.map((a) => a.id).join(",")}`;
     const hit = stories.get(key);
-    if (hit && sameStory(hit.story, s)) return hit;
+    if (hit && sameStory(hit.story, s)) {
+      byObject.set(s, hit);
+      return hit;
+    }
     storyRenders++;
+    const text = storyText(s);
     const entry: StoryEntry = {
       story: s,
-      pending: renderFragment(createElement(StoryBlock, { story: s })).then((html) => (entry.html = html)),
-      text: storyText(s),
+      pending: renderFragment(createElement(StoryBlock, { story: s })).then((html) => (entry.html = part(html))),
+      text,
+      encodedText: jsonChunk(text),
     };
     stories.set(key, entry);
+    byObject.set(s, entry);
     return entry;
   }
 
@@ -243,31 +293,64 @@ export function createDigestRenderer(): DigestRenderer {
     }
     if (waits.length > 0) await Promise.all(waits);
 
+    // The HTML and text as strings (concatenation only builds ropes over the cached parts) and, beside
+    // them, as chunks of their JSON encoding for the mailer.
+    const encodedHtml: Buffer[] = [];
+    const encodedText: Buffer[] = [];
     let sectionsHtml = "";
     let sectionsText = "";
+    let sectionsBytes = 0;
+    const sectionsEncoded: Buffer[] = [];
     for (const p of parts) {
-      const [open, close] = p.sec.value!;
-      sectionsHtml += open;
-      sectionsText += sectionHeadingText(p.s);
+      const { open, close, text, encodedText: headingText } = p.sec.value!;
+      sectionsHtml += open.html;
+      sectionsEncoded.push(open.encoded);
+      sectionsBytes += open.bytes;
+      sectionsText += text;
+      encodedText.push(headingText);
       for (const st of p.stories) {
-        sectionsHtml += st.html!;
+        const block = st.html!;
+        sectionsHtml += block.html;
+        sectionsEncoded.push(block.encoded);
+        sectionsBytes += block.bytes;
         sectionsText += st.text;
+        encodedText.push(st.encodedText);
       }
-      sectionsHtml += close;
+      sectionsHtml += close.html;
+      sectionsEncoded.push(close.encoded);
+      sectionsBytes += close.bytes;
     }
     const template = fr.value!;
     let html = template.chunks[0]!;
+    let htmlBytes = template.bytes[0]!;
+    encodedHtml.push(template.encoded[0]!);
     for (let i = 0; i < template.slots.length; i++) {
       const slot = template.slots[i]!;
-      if (slot === "sections") html += sectionsHtml;
-      else {
-        const value = fieldValue(digest, slot);
-        if (LINK_FIELDS.has(slot) && !/^https?:\/\//i.test(value)) throw new Error(`Digest link ${slot} must be an http(s) URL`);
-        html += escapeHtml(value);
+      if (slot === "sections") {
+        html += sectionsHtml;
+        htmlBytes += sectionsBytes;
+        for (const e of sectionsEncoded) encodedHtml.push(e);
+      } else {
+        const raw = fieldValue(digest, slot);
+        if (LINK_FIELDS.has(slot) && !/^https?:\/\//i.test(raw)) throw new Error(`Digest link ${slot} must be an http(s) URL`);
+        const v = value(slot, raw);
+        html += v.escaped;
+        htmlBytes += v.bytes;
+        encodedHtml.push(v.encoded);
       }
       html += template.chunks[i + 1]!;
+      htmlBytes += template.bytes[i + 1]!;
+      encodedHtml.push(template.encoded[i + 1]!);
     }
-    return { subject: digest.subject, html, text: digestTextHead(digest) + sectionsText + digestTextFoot(digest) };
+    const head = digestTextHead(digest);
+    const foot = digestTextFoot(digest);
+    return {
+      subject: digest.subject,
+      html,
+      text: head + sectionsText + foot,
+      encoded: { html: encodedHtml, text: [jsonChunk(head), ...encodedText, jsonChunk(foot)] },
+      htmlBytes,
+    };
   }
 
   return {
@@ -277,8 +360,7 @@ export function createDigestRenderer(): DigestRenderer {
       for (let level = 0; ; level++) {
         const digest = buildDigest(input, level);
         const out = await renderDigest(digest);
-        // UTF-8 is at most 3 bytes per UTF-16 unit: count exactly only when it could matter.
-        const fits = out.html.length * 3 <= maxBytes || utf8Length(out.html) <= maxBytes;
+        const fits = (out.htmlBytes ?? utf8Length(out.html)) <= maxBytes;
         if (fits || level >= DIGEST_LEVELS.length - 1) return { ...out, digest, level };
       }
     },

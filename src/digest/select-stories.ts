@@ -55,13 +55,14 @@ export function rankStory(story: CandidateStory, newestQualifying: number, since
   return rankOf(story, newestQualifying, now.getTime(), Math.max(24 * HOUR, (now.getTime() - since.getTime()) / 2));
 }
 
-function rankOf(story: CandidateStory, newest: number, nowMs: number, halfLife: number): number {
+/** The rank of a story whose newest qualifying article is `newest` (story-chooser.ts shares it). */
+export function rankOf(story: CandidateStory, newest: number, nowMs: number, halfLife: number): number {
   return prepared(story).weight * Math.pow(0.5, Math.max(0, nowMs - newest) / halfLife);
 }
 
 // Per-run memos keyed by the candidate objects (treated as immutable): the morning run asks about the same
 // stories for many subscribers. They change nothing in the results, only how often work is repeated.
-interface Prepared {
+export interface Prepared {
   /** Shown-able (non-reference, dated) articles, best first, with their publication time. */
   sorted: CandidateArticle[];
   times: number[];
@@ -69,9 +70,9 @@ interface Prepared {
   weight: number;
 }
 const preparedMemo = new WeakMap<CandidateStory, Prepared>();
-const alternativesMemo = new WeakMap<CandidateStory, Map<string, CandidateArticle[]>>();
+const alternativesMemo = new WeakMap<CandidateStory, Map<number, Array<{ nowMs: number; max: number; chosen: CandidateArticle[] }>>>();
 
-function prepared(story: CandidateStory): Prepared {
+export function prepared(story: CandidateStory): Prepared {
   let p = preparedMemo.get(story);
   if (!p) {
     const sorted = (story.articles ?? []).filter((a) => a && !isReference(a) && Number.isFinite(time(a.publishedAt))).sort(compareArticles);
@@ -84,11 +85,11 @@ function prepared(story: CandidateStory): Prepared {
 }
 
 /** Shared between subscribers who get the same story with the same lead: callers must not mutate it. */
-function pickAlternatives(story: CandidateStory, lead: CandidateArticle, nowMs: number, max: number): CandidateArticle[] {
-  const key = `${lead.id}|${nowMs}|${max}`;
-  let byKey = alternativesMemo.get(story);
-  const hit = byKey?.get(key);
-  if (hit) return hit;
+export function pickAlternatives(story: CandidateStory, lead: CandidateArticle, nowMs: number, max: number): CandidateArticle[] {
+  let byLead = alternativesMemo.get(story);
+  const known = byLead?.get(lead.id);
+  const hit = known?.find((k) => k.nowMs === nowMs && k.max === max);
+  if (hit) return hit.chosen;
   const outletKey = (a: CandidateArticle) => (a.outlet ?? "").trim().toLowerCase();
   const seenOutlets = new Set([outletKey(lead)]);
   const seenUrls = new Set([lead.url]);
@@ -107,12 +108,14 @@ function pickAlternatives(story: CandidateStory, lead: CandidateArticle, nowMs: 
   for (const a of pool) if (!countriesShown.has(a.country)) take(a);
   for (const a of pool) if (a.country !== lead.country) take(a);
   for (const a of pool) take(a);
-  if (!byKey) alternativesMemo.set(story, (byKey = new Map()));
-  byKey.set(key, chosen);
+  if (!byLead) alternativesMemo.set(story, (byLead = new Map()));
+  if (known) {
+    if (known.length < 8) known.push({ nowMs, max, chosen });
+  } else byLead.set(lead.id, [{ nowMs, max, chosen }]);
   return chosen;
 }
 
-function listNames(codes: readonly string[]): string {
+export function listNames(codes: readonly string[]): string {
   const names = codes.map(countryName);
   if (names.length <= 1) return names.join("");
   return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;

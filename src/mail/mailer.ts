@@ -10,6 +10,17 @@ export interface OutgoingEmail {
   replyTo?: string;
   /** Extra headers, e.g. List-Unsubscribe. */
   headers?: Record<string, string>;
+  /**
+   * Optional, for mailers that send JSON: `html` and `text` as chunks of their JSON string encoding
+   * (escaped, UTF-8, no quotes), which concatenated encode exactly `html` and `text`. The digest renderer
+   * provides them, computed once per repeating part (src/mail/json-body.ts).
+   */
+  encoded?: EncodedBodies;
+}
+
+export interface EncodedBodies {
+  html: readonly Uint8Array[];
+  text: readonly Uint8Array[];
 }
 
 /** What happened to one email of a batch. */

@@ -1,6 +1,7 @@
 // Mailer over the Resend SDK's batch endpoint. The SDK neither throws nor retries: every answer comes
 // back as { data, error, headers }, which this file turns into a BatchResult. Retrying is the caller's.
 import { Resend } from "resend";
+import { batchBody } from "./json-body";
 import type { BatchResult, EmailOutcome, Mailer, OutgoingEmail } from "./mailer";
 
 export interface ResendMailerOptions {
@@ -34,19 +35,18 @@ export function createResendMailer(options: ResendMailerOptions): Mailer {
     async sendBatch(emails: OutgoingEmail[], { idempotencyKey }): Promise<BatchResult> {
       if (emails.length === 0) return { kind: "accepted", outcomes: [] };
       if (emails.length > 100) throw new Error("sendBatch: Resend takes at most 100 emails a call");
-      const payload = emails.map((e) => ({
-        from: e.from,
-        to: [e.to],
-        subject: e.subject,
-        html: e.html,
-        text: e.text,
-        ...(e.replyTo ? { replyTo: e.replyTo } : {}),
-        ...(e.headers ? { headers: e.headers } : {}),
-      }));
-      const { data, error, headers } = (await resend.batch.send(payload, {
+      // The SDK would JSON.stringify the emails and undici would re-check and re-encode that string (3.5 MB
+      // for a morning batch): we hand the SDK the finished bytes instead — the same bytes it would build
+      // (json-body.ts) — through its request options, which it passes on to fetch() after its own fields.
+      // The SDK still makes the request: authorization, Idempotency-Key, x-batch-validation, user agent,
+      // and turns the answer into { data, error, headers }. If a later SDK stopped passing `body` on, the
+      // provider would get an empty batch and refuse it (422): every digest test would fail.
+      const body = batchBody(emails);
+      const { data, error, headers } = (await resend.batch.send([], {
         idempotencyKey,
         batchValidation: "permissive",
         signal: AbortSignal.timeout(timeoutMs),
+        body,
       } as Parameters<typeof resend.batch.send>[1])) as {
         data: { data?: Array<{ id: string }>; errors?: Array<{ index: number; message: string }> } | null;
         error: ResendErrorLike | null;

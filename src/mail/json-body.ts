@@ -1,0 +1,65 @@
+// Resend's batch request body, built as bytes. A morning batch is 100 emails of ~25 KB HTML: letting the
+// SDK JSON.stringify it and undici re-check and re-encode the 3.5 MB string cost ~40 ms a batch, more
+// than rendering. Here each email's JSON is concatenated from byte chunks, and the digest renderer hands
+// over its HTML and text already as chunks of their JSON encoding (escaped, UTF-8), computed once per
+// repeating part (story block, section, frame) instead of once per email.
+//
+// The bytes are exactly what the SDK would send for the same emails: JSON.stringify of its request shape
+// (from, headers, html, reply_to, subject, text, to — in that order, absent fields left out).
+// test/mail-json-body.test.ts checks it.
+import type { OutgoingEmail } from "./mailer";
+
+export type { EncodedBodies } from "./mailer";
+
+/** A text's JSON string encoding without the quotes, in UTF-8. */
+export function jsonChunk(text: string): Buffer {
+  return Buffer.from(JSON.stringify(text).slice(1, -1), "utf8");
+}
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
+const bytes = (s: string) => Buffer.from(s, "utf8");
+const OPEN = bytes("["), COMMA = bytes(","), CLOSE = bytes("]");
+const FROM = bytes(`{"from":`), HEADERS = bytes(`,"headers":`), HTML = bytes(`,"html":"`), QUOTE = bytes(`"`);
+const REPLY_TO = bytes(`,"reply_to":`), SUBJECT = bytes(`,"subject":`), TEXT = bytes(`,"text":"`), TO = bytes(`","to":[`), END = bytes("]}");
+
+/** The Resend request shape of one email (the SDK's parseEmailToApiOptions, for the fields we use). */
+export function resendShape(e: OutgoingEmail): Record<string, unknown> {
+  return {
+    from: e.from,
+    headers: e.headers,
+    html: e.html,
+    reply_to: e.replyTo,
+    subject: e.subject,
+    text: e.text,
+    to: [e.to],
+  };
+}
+
+function pushAll(out: Uint8Array[], chunks: readonly Uint8Array[]): void {
+  for (const c of chunks) out.push(c);
+}
+
+function pushEmail(out: Uint8Array[], e: OutgoingEmail): void {
+  out.push(FROM, json(e.from));
+  if (e.headers !== undefined) out.push(HEADERS, json(e.headers));
+  out.push(HTML);
+  if (e.encoded) pushAll(out, e.encoded.html);
+  else out.push(jsonChunk(e.html));
+  out.push(QUOTE);
+  if (e.replyTo !== undefined) out.push(REPLY_TO, json(e.replyTo));
+  out.push(SUBJECT, json(e.subject), TEXT);
+  if (e.encoded) pushAll(out, e.encoded.text);
+  else out.push(jsonChunk(e.text));
+  out.push(TO, json(e.to), END);
+}
+
+/** The body of POST /emails/batch for these emails: one allocation, every chunk copied once. */
+export function batchBody(emails: readonly OutgoingEmail[]): Buffer {
+  const chunks: Uint8Array[] = [OPEN];
+  emails.forEach((e, i) => {
+    if (i > 0) chunks.push(COMMA);
+    pushEmail(chunks, e);
+  });
+  chunks.push(CLOSE);
+  return Buffer.concat(chunks);
+}
