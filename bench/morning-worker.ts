@@ -37,6 +37,10 @@ export interface TickReport {
   maxRssKb: number;
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** RSS when the process was ready (modules loaded, database connected), before any tick, MB. */
+  readyRssMb: number;
+  /** V8 heap and buffers at the end of the tick, MB. */
+  endHeapMb: { heapUsed: number; heapTotal: number; external: number };
   logs: string[];
 }
 
@@ -74,11 +78,13 @@ async function main() {
     }),
     // What is due is decided at `now`; leases follow real time from there.
     clock: () => new Date(options.nowMs + (Date.now() - started)),
-    mailer: createResendMailer({ apiKey: "re_bench", baseUrl: options.resendUrl, timeoutMs: 60_000 }),
+    // As src/node/mailer.ts makes it for `npm start`.
+    mailer: createResendMailer({ apiKey: "re_bench", baseUrl: options.resendUrl, timeoutMs: 60_000, streamBody: true }),
     log,
   };
   // Connect before the clock starts (opening a pool is not the tick's work).
   await pingDatabase(database.db);
+  const readyRssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
 
   const tick = async (naive: boolean): Promise<TickReport> => {
     logs.length = 0;
@@ -91,7 +97,11 @@ async function main() {
     });
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const m = process.memoryUsage();
+    const mb = (x: number) => Math.round(x / 2 ** 20);
     return {
+      readyRssMb,
+      endHeapMb: { heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) },
       result,
       wallMs,
       statements: database.statements() - before,

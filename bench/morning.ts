@@ -48,6 +48,9 @@ export interface RunFigures {
   /** Highest peak RSS among the sending processes, MB. */
   peakRssMb: number;
   rssPerProcessMb: number[];
+  /** RSS of each sending process when ready, before the tick (Node, modules, connections), MB. */
+  readyRssMb: number[];
+  heapAtEndMb: TickReport["endHeapMb"][];
   statements: number;
   statementsPer1000: number;
   cpuMs: number;
@@ -144,6 +147,8 @@ async function measureTick(kind: MorningOptions["kind"], workers: Worker[], naiv
     digestsPerSecond: Math.round(digests / (wallMs / 1000)),
     peakRssMb: Math.max(...rss),
     rssPerProcessMb: rss,
+    readyRssMb: reports.map((r) => r.readyRssMb),
+    heapAtEndMb: reports.map((r) => r.endHeapMb),
     statements,
     statementsPer1000: digests ? Math.round((statements / digests) * 1000 * 10) / 10 : 0,
     cpuMs: Math.round(sum((r) => r.cpuUserMs + r.cpuSystemMs)),

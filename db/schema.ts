@@ -205,8 +205,10 @@ export const deliveries = pgTable(
   },
   (t) => [
     uniqueIndex("deliveries_subscriber_edition_key").on(t.subscriberId, t.edition),
-    index("deliveries_status_idx").on(t.status, t.leaseUntil),
-    index("deliveries_provider_id_idx").on(t.providerMessageId),
+    // Partial: a delivery is in the work index only while it is queued or sending, and in the provider-id
+    // index only once it has an id — every write of the morning run adds fewer index entries.
+    index("deliveries_status_idx").on(t.status, t.leaseUntil).where(sql`${t.status} in ('queued', 'sending')`),
+    index("deliveries_provider_id_idx").on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
   ],
 );
 

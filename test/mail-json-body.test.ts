@@ -1,9 +1,10 @@
 // The Resend batch body built from bytes is exactly what the SDK would have sent (JSON.stringify of its
 // request shape), with or without pre-encoded chunks, for hostile texts too; and the real SDK, pointed at
 // the fake Resend, delivers those bytes.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { batchBody, jsonChunk, resendShape } from "../src/mail/json-body";
+import { batchBody, batchStream, jsonChunk, resendShape } from "../src/mail/json-body";
 import type { OutgoingEmail } from "../src/mail/mailer";
 import { createResendMailer } from "../src/mail/resend-mailer";
 import { startFakeResend, type FakeResend } from "./helpers/fake-resend";
@@ -57,6 +58,21 @@ describe("batchBody", () => {
   });
 });
 
+describe("batchStream", () => {
+  it("streams the same bytes, one buffer per email, with the length announced", async () => {
+    for (const emails of [[email()], [email(), email({ to: "b@example.com", replyTo: "r@example.com" }), email({ headers: undefined })]]) {
+      const { stream, contentLength } = batchStream(emails);
+      const parts: Uint8Array[] = [];
+      const reader = stream.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
+      expect(parts).toHaveLength(emails.length);
+      const body = Buffer.concat(parts);
+      expect(body.equals(batchBody(emails))).toBe(true);
+      expect(contentLength).toBe(body.length);
+    }
+  });
+});
+
 describe("the Resend mailer", () => {
   let fake: FakeResend;
   beforeAll(async () => {
@@ -64,14 +80,17 @@ describe("the Resend mailer", () => {
   });
   afterAll(() => fake.close());
 
-  it("sends the batch through the SDK with its headers, and the fake receives every email intact", async () => {
-    const mailer = createResendMailer({ apiKey: "re_test", baseUrl: fake.url });
-    const emails = [email(), email({ to: "b@example.com", encoded: { html: chunked(email().html, [7, 30]), text: chunked(email().text, [3]) } })];
-    const result = await mailer.sendBatch(emails, { idempotencyKey: "digest-abc" });
-    expect(result.kind).toBe("accepted");
-    const [request] = fake.requests;
-    expect(request).toMatchObject({ path: "/emails/batch", idempotencyKey: "digest-abc", batchValidation: "permissive", authorization: "Bearer re_test" });
-    expect(request!.bodyHash).toBe((await import("node:crypto")).createHash("sha256").update(sdkBytes(emails)).digest("hex"));
-    expect(fake.sent.map((e) => [e.to, e.subject, e.html, e.text, e.headers])).toEqual(emails.map((e) => [[e.to], e.subject, e.html, e.text, e.headers]));
-  });
+  for (const streamBody of [false, true]) {
+    it(`sends the batch through the SDK with its headers, and the fake receives every email intact (${streamBody ? "streamed, Node" : "one buffer, Workers"})`, async () => {
+      fake.reset();
+      const mailer = createResendMailer({ apiKey: "re_test", baseUrl: fake.url, streamBody });
+      const emails = [email(), email({ to: "b@example.com", encoded: { html: chunked(email().html, [7, 30]), text: chunked(email().text, [3]) } })];
+      const result = await mailer.sendBatch(emails, { idempotencyKey: "digest-abc" });
+      expect(result.kind).toBe("accepted");
+      const [request] = fake.requests;
+      expect(request).toMatchObject({ path: "/emails/batch", idempotencyKey: "digest-abc", batchValidation: "permissive", authorization: "Bearer re_test" });
+      expect(request!.bodyHash).toBe(createHash("sha256").update(sdkBytes(emails)).digest("hex"));
+      expect(fake.sent.map((e) => [e.to, e.subject, e.html, e.text, e.headers])).toEqual(emails.map((e) => [[e.to], e.subject, e.html, e.text, e.headers]));
+    });
+  }
 });

@@ -126,8 +126,8 @@ CREATE UNIQUE INDEX "articles_source_guid_key" ON "articles" USING btree ("sourc
 CREATE INDEX "articles_published_idx" ON "articles" USING btree ("published_at");--> statement-breakpoint
 CREATE INDEX "articles_story_idx" ON "articles" USING btree ("story_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "deliveries_subscriber_edition_key" ON "deliveries" USING btree ("subscriber_id","edition");--> statement-breakpoint
-CREATE INDEX "deliveries_status_idx" ON "deliveries" USING btree ("status","lease_until");--> statement-breakpoint
-CREATE INDEX "deliveries_provider_id_idx" ON "deliveries" USING btree ("provider_message_id");--> statement-breakpoint
+CREATE INDEX "deliveries_status_idx" ON "deliveries" USING btree ("status","lease_until") WHERE "deliveries"."status" in ('queued', 'sending');--> statement-breakpoint
+CREATE INDEX "deliveries_provider_id_idx" ON "deliveries" USING btree ("provider_message_id") WHERE "deliveries"."provider_message_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "sources_slug_key" ON "sources" USING btree ("slug");--> statement-breakpoint
 CREATE INDEX "stories_last_article_idx" ON "stories" USING btree ("last_article_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "subscribers_email_key" ON "subscribers" USING btree ("email");--> statement-breakpoint

@@ -1,13 +1,15 @@
 // Planning the due subscribers, a chunk at a time. Each chunk is one short transaction: lock the due
 // subscribers (SKIP LOCKED: concurrent planners take disjoint sets), read what they were already given,
 // decide every edition in memory (plan-editions.ts, pure), insert the deliveries (unique per subscriber
-// and edition: on conflict do nothing) and move each schedule forward — four statements per chunk.
+// and edition: on conflict do nothing) — claimed for this process's senders when it sends too
+// (planned-batches.ts) — and move each schedule forward: four statements per chunk.
 import type { Db } from "../../db/client";
 import {
   advanceSchedules,
   dueSubscribers,
   givenStoryIds,
   insertPlannedDeliveries,
+  rekeyDeliveries,
   type DueSubscriber,
   type PlannedDelivery,
   type ScheduleAdvance,
@@ -15,6 +17,7 @@ import {
 import type { Logger } from "../log";
 import { planSubscriber, ScheduleMemo, type PlanSettings, type SubscriberPlan } from "./plan-editions";
 import { createStoryChooser, type ChooseStories } from "./story-chooser";
+import { claimPlanned, keepInserted, type PlannedBatches } from "./planned-batches";
 import type { CandidateStory } from "./types";
 
 export interface PlanOptions {
@@ -28,6 +31,11 @@ export interface PlanOptions {
   limit: number;
   /** Called after each committed chunk (wakes the senders). */
   onChunk?: () => void;
+  /**
+   * Claim queued deliveries for this process's senders as they are planned (planned-batches.ts);
+   * without it they are inserted queued, for any worker to claim.
+   */
+  claims?: { batchSize: number; leaseUntil: () => Date; batches: PlannedBatches };
   log: Logger;
 }
 
@@ -80,22 +88,28 @@ export async function planDue(db: Db, options: PlanOptions): Promise<PlanTotals>
   const memo = new ScheduleMemo();
   while (totals.subscribers < options.limit) {
     const size = Math.min(options.chunkSize, options.limit - totals.subscribers);
-    const count = await db.transaction(async (tx) => {
+    const claims = options.claims && !options.claims.batches.closed ? options.claims : undefined;
+    const { count, batches } = await db.transaction(async (tx) => {
       const due = await dueSubscribers(tx, options.now, size);
-      if (due.length === 0) return 0;
+      if (due.length === 0) return { count: 0, batches: [] };
       const given = await givenStoryIds(tx, due.map((s) => s.id), options.historySince);
       const { deliveries, advances } = planChunk(due, given, choose, options, memo);
-      const inserted = await insertPlannedDeliveries(tx, deliveries, options.now);
+      const claimed = claims ? claimPlanned(due, deliveries, claims.batchSize, claims.leaseUntil(), options.now) : { rows: deliveries, batches: [] };
+      const inserted = await insertPlannedDeliveries(tx, claimed.rows, options.now);
+      const kept = keepInserted(claimed.batches, new Set(inserted.map((r) => r.id)));
+      await rekeyDeliveries(tx, kept.rekeyed, options.now);
       await advanceSchedules(tx, advances, options.now);
       for (const row of inserted) {
-        if (row.status === "queued") totals.planned++;
+        if (row.status === "queued" || row.status === "sending") totals.planned++;
         else if (row.status === "skipped") totals.skipped++;
         else if (row.status === "missed") totals.missed++;
       }
-      return due.length;
+      return { count: due.length, batches: kept.batches };
     });
     totals.subscribers += count;
     options.onChunk?.();
+    // Only once committed may the senders send them (a crash before the commit leaves nothing sent).
+    if (claims && batches.length > 0) await claims.batches.offer(batches);
     if (count < size) break;
   }
   return totals;

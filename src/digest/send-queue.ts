@@ -1,4 +1,5 @@
-// Sending the queue: workers claim a batch (lease + batch key), build each email from the planned layout,
+// Sending the queue: workers take a batch their planner claimed (planned-batches.ts) or claim one from the
+// queue (lease + batch key), build each email from the planned layout,
 // send the batch through the Mailer (one provider call for up to 100 emails) and record every outcome in
 // one statement — only after the provider answered. A worker that dies leaves its batch `sending`; when
 // the lease expires a worker re-claims the same batch under the same key and sends the identical request.
@@ -17,6 +18,7 @@ import type { Logger } from "../log";
 import type { OutgoingEmail } from "../mail/mailer";
 import { composeDigestEmail, type DigestRecipient, type DigestRenderer } from "./compose-email";
 import type { ContentCache } from "./content-cache";
+import type { PlannedBatches } from "./planned-batches";
 import { sendWithRetry, type SendDeps } from "./provider-calls";
 
 export interface SendQueueContext {
@@ -35,6 +37,8 @@ export interface SendQueueContext {
   maxClaims: number;
   /** Expired leases are looked for at the start and then at most this often (monotonic ms). */
   reclaimEveryMs: number;
+  /** Batches this process's planner claimed for it (planned-batches.ts): taken before the queue. */
+  planned?: PlannedBatches;
 }
 
 export interface SendTotals {
@@ -182,7 +186,7 @@ export async function sendQueue(ctx: SendQueueContext, signal: WorkSignal, concu
     while (!totals.stopped) {
       const planningDone = signal.done;
       const waiting = planningDone ? null : signal.wait();
-      const batch = await claim();
+      const batch = ctx.planned?.take() ?? (await claim());
       if (batch.length === 0) {
         if (planningDone) return;
         await waiting;
@@ -195,6 +199,7 @@ export async function sendQueue(ctx: SendQueueContext, signal: WorkSignal, concu
       totals.batches++;
       if (result.stop && !totals.stopped) {
         totals.stopped = result.stop;
+        ctx.planned?.close();
         ctx.log.error("digest sending stopped for this run", { reason: result.stop });
       }
     }

@@ -6,6 +6,7 @@
 // once: planning locks disjoint subscribers and inserts each edition once; sending claims disjoint
 // batches. The planner and the senders run side by side so the first emails leave while later
 // subscribers are still being planned. One structured log line per tick.
+import { requeueUnsentBatches } from "../../db/queries/deliveries";
 import { candidateStoriesForAll } from "../../db/queries/stories";
 import type { Deps } from "../deps";
 import { ContentCache } from "./content-cache";
@@ -14,6 +15,7 @@ import { MAX_LOOKBACK_MS } from "./plan-editions";
 import { planDue, planDueDryRun, type PlanOptions, type PlanTotals } from "./plan-due";
 import { createRateLimiter, defaultRetryPolicy, realPacer, type Pacer, type RetryPolicy } from "./provider-calls";
 import { createDigestRenderer } from "./render-digest";
+import { PlannedBatches } from "./planned-batches";
 import { sendQueue, WorkSignal, type SendTotals } from "./send-queue";
 import type { CandidateStory } from "./types";
 
@@ -128,7 +130,16 @@ async function tick(deps: TickDeps, options: TickOptions, pacer: Pacer): Promise
   }
 
   const signal = new WorkSignal();
-  const planning = planDue(deps.db, { ...planOptions, onChunk: () => signal.notify() }).finally(() => signal.finish());
+  const concurrency = options.concurrency ?? (deps.dbKind === "pglite" ? 2 : 4);
+  const batchSize = Math.min(100, Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE));
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  // The planner claims what it plans for this process's senders, staying a few batches ahead of them.
+  const planned = new PlannedBatches(2 * concurrency + 4, () => signal.notify());
+  const planning = planDue(deps.db, {
+    ...planOptions,
+    onChunk: () => signal.notify(),
+    claims: { batchSize, leaseUntil: () => new Date(deps.clock().getTime() + leaseMs), batches: planned },
+  }).finally(() => signal.finish());
   const sending = sendQueue(
     {
       db: deps.db,
@@ -145,19 +156,23 @@ async function tick(deps: TickDeps, options: TickOptions, pacer: Pacer): Promise
         policy: { ...defaultRetryPolicy, ...options.retry },
         onRetry: (info) => deps.log.warn("digest batch retry", info),
       },
-      batchSize: Math.min(100, Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE)),
-      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      batchSize,
+      leaseMs,
       maxClaims: 5,
       reclaimEveryMs: 30_000,
+      planned,
     },
     signal,
-    options.concurrency ?? (deps.dbKind === "pglite" ? 2 : 4),
-  );
-  const [planned, sent] = await Promise.allSettled([planning, sending]);
-  if (planned.status === "rejected") throw planned.reason;
-  if (sent.status === "rejected") throw sent.reason;
-  const p: PlanTotals = planned.value;
-  const s: SendTotals = sent.value;
+    concurrency,
+  ).finally(() => planned.close());
+  const [planResult, sendResult] = await Promise.allSettled([planning, sending]);
+  // Batches claimed but never offered to the provider (sending stopped early) go back to the queue.
+  const unsent = planned.drain();
+  if (unsent.length > 0) await requeueUnsentBatches(deps.db, unsent.map((b) => b[0]!.batchKey), deps.clock());
+  if (planResult.status === "rejected") throw planResult.reason;
+  if (sendResult.status === "rejected") throw sendResult.reason;
+  const p: PlanTotals = planResult.value;
+  const s: SendTotals = sendResult.value;
   return {
     planned: p.planned,
     missed: p.missed,

@@ -10,7 +10,7 @@ import { outboxDir } from "./environment";
 
 export function createNodeMailer(config: Config, log: Logger): { mailer: Mailer; outbox?: OutboxReader } {
   if (config.RESEND_API_KEY) {
-    return { mailer: createResendMailer({ apiKey: config.RESEND_API_KEY, ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}) }) };
+    return { mailer: createResendMailer({ apiKey: config.RESEND_API_KEY, streamBody: true, ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}) }) };
   }
   if (config.production) log.warn("RESEND_API_KEY is not set: emails go to the local outbox folder, not to people");
   const outbox = createOutboxMailer(outboxDir(config));

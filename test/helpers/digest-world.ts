@@ -147,7 +147,8 @@ export async function createDigestWorld(start: string, overrides: Partial<Config
   };
   const pacer = virtualPacer();
   const config = testConfig({ publicUrl: "http://localhost:8787", RESEND_API_KEY: "re_test_key", ...overrides });
-  const mailer = createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: 10_000 });
+  // As src/node/mailer.ts makes it for npm start (the body streamed).
+  const mailer = createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: 10_000, streamBody: true });
   const deps: TickDeps = {
     db: database.db,
     dbKind: database.kind,
@@ -166,7 +167,7 @@ export async function createDigestWorld(start: string, overrides: Partial<Config
     pacer,
     deps,
     withMailer: (m) => ({ ...deps, mailer: m }),
-    withTimeout: (ms) => ({ ...deps, mailer: createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: ms }) }),
+    withTimeout: (ms) => ({ ...deps, mailer: createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: ms, streamBody: true }) }),
     reset: async (at) => {
       for (const table of [deliveries, suppressions, webhookEvents, subscribers, articles, stories]) await database.db.delete(table);
       fake.reset();
