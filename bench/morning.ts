@@ -82,7 +82,7 @@ interface Worker {
 }
 
 function startWorker(options: WorkerOptions, cpuProfDir?: string): Worker {
-  const execArgv = ["--import", "tsx", ...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [])];
+  const execArgv = ["--import", "tsx", ...(process.env.BENCH_WORKER_FLAGS?.split(" ").filter(Boolean) ?? []), ...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [])];
   const child = spawn(process.execPath, [...execArgv, join(ROOT, "bench/morning-worker.ts"), JSON.stringify(options)], {
     cwd: ROOT,
     // The workers run as production processes would (React's production build).

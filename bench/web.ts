@@ -41,8 +41,11 @@ export interface WebOptions {
 }
 
 function startServer(kind: WebOptions["kind"], location: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/web-server.ts"), JSON.stringify({ kind, location, secret: SECRET })], {
+  const flags = process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, ["--import", "tsx", ...flags, join(ROOT, "bench/web-server.ts"), JSON.stringify({ kind, location, secret: SECRET })], {
     cwd: ROOT,
+    // As a production server runs.
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const port = new Promise<number>((resolve, reject) => {

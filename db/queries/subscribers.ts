@@ -12,10 +12,17 @@ export async function findSubscriberByEmail(db: Db, email: string): Promise<Subs
   return rows[0];
 }
 
+// Every signed link resolves its subscriber by id: the query is built once per database handle (drizzle
+// spends longer building a query than PostgreSQL does answering this one).
+const byIdQueries = new WeakMap<Db, ReturnType<typeof byIdQuery>>();
+const byIdQuery = (db: Db) => db.select().from(subscribers).where(eq(subscribers.id, sql.placeholder("id"))).limit(1).prepare("find_subscriber_by_id");
+
 export async function findSubscriberById(db: Db, id: string): Promise<Subscriber | undefined> {
   // A strict UUID: anything else (e.g. 36 dashes) would make PostgreSQL raise instead of finding nothing.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
-  const rows = await db.select().from(subscribers).where(eq(subscribers.id, id)).limit(1);
+  let query = byIdQueries.get(db);
+  if (!query) byIdQueries.set(db, (query = byIdQuery(db)));
+  const rows = await query.execute({ id });
   return rows[0];
 }
 

@@ -53,6 +53,8 @@ export function manageRoutes(deps: Deps) {
     await next();
   });
   app.use("/:token", async (c, next) => {
+    // "/:token/*" matches "/:token" too: the subscriber is already resolved (one query, not two).
+    if (c.get("subscriber")) return next();
     const resolved: Resolved = await resolveToken(deps, c.req.param("token") ?? "", "manage");
     if (!resolved.ok) return c.html(<TokenProblemPage problem={resolved.problem} />, 400);
     c.set("subscriber", resolved.subscriber);

@@ -14,6 +14,17 @@ const statusLabels: Record<string, string> = {
   complained: "Stopped: marked as spam",
 };
 
+// Making an Intl.DateTimeFormat costs more than rendering the rest of the page: one per zone, kept.
+const nextDigestFormats = new Map<string, Intl.DateTimeFormat>();
+function nextDigestFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = nextDigestFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "full", timeStyle: "short" });
+    if (nextDigestFormats.size < 1000) nextDigestFormats.set(timeZone, f);
+  }
+  return f;
+}
+
 export interface ManagePageProps {
   subscriber: Subscriber;
   base: string;
@@ -50,7 +61,7 @@ export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, n
             <>
               <dt>Next digest</dt>
               <dd>
-                {new Intl.DateTimeFormat("en-GB", { timeZone: s.timeZone, dateStyle: "full", timeStyle: "short" }).format(s.nextSendAt)}
+                {nextDigestFormat(s.timeZone).format(s.nextSendAt)}
               </dd>
             </>
           ) : null}

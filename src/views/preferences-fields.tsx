@@ -1,10 +1,56 @@
 // The preference fields shared by the subscribe form and the manage page: countries grouped by region,
 // frequency, weekly day, delivery time and time zone. Values and per-field messages come back on errors.
 import { countriesByRegion } from "../countries";
+import { raw } from "hono/html";
+import type { JSX } from "hono/jsx/jsx-runtime";
 import { timeZoneList } from "../time-zones";
 import { weekdayNames, type FieldErrors, type RawPreferences } from "../subscriptions/preferences";
 
 const deliveryTimes = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}`);
+
+// The long lists (~430 time zones, 48 times, 56 countries) are the same on every page but for which item
+// is selected: each item is rendered once, both ways, and a page joins the ready-made HTML (the manage
+// page is served several thousand times a second; rendering these as elements each time was most of it).
+interface Item {
+  off: string;
+  on: string;
+}
+function prerender<T>(items: readonly T[], render: (item: T, on: boolean) => JSX.Element): Item[] {
+  return items.map((item) => ({ off: String(render(item, false)), on: String(render(item, true)) }));
+}
+function joined(items: readonly Item[], on: (index: number) => boolean) {
+  let html = "";
+  for (let i = 0; i < items.length; i++) html += on(i) ? items[i]!.on : items[i]!.off;
+  return raw(html);
+}
+
+const TimeOption = ({ value, label, on }: { value: string; label: string; on: boolean }) => (
+  <option value={value} selected={on}>
+    {label}
+  </option>
+);
+const CountryCheck = ({ code, flag, name, on }: { code: string; flag: string; name: string; on: boolean }) => (
+  <label class="check">
+    <input type="checkbox" name="countries" value={code} checked={on} />
+    <span aria-hidden="true">{flag}</span> {name}
+  </label>
+);
+let timeItems: Item[] | undefined;
+let zoneItems: { zones: string[]; index: Map<string, number>; items: Item[] } | undefined;
+const regionItems = new Map<string, Item[]>();
+const timeOptions = () => (timeItems ??= prerender(deliveryTimes, (t, on) => <TimeOption value={t} label={t} on={on} />));
+const zoneOptions = () => {
+  if (!zoneItems) {
+    const zones = timeZoneList();
+    zoneItems = { zones, index: new Map(zones.map((z, i) => [z, i])), items: prerender(zones, (z, on) => <TimeOption value={z} label={z.replace(/_/g, " ")} on={on} />) };
+  }
+  return zoneItems;
+};
+const countryChecks = (region: string, countries: ReadonlyArray<{ code: string; flag: string; name: string }>) => {
+  let items = regionItems.get(region);
+  if (!items) regionItems.set(region, (items = prerender(countries, (c, on) => <CountryCheck code={c.code} flag={c.flag} name={c.name} on={on} />)));
+  return items;
+};
 
 function FieldError({ id, message }: { id: string; message?: string }) {
   return message ? (
@@ -34,14 +80,7 @@ export function PreferencesFields({ values, errors, zoneChosen }: { values: RawP
                 <summary>
                   {region} <span class="count">{count ? `(${count} selected)` : ""}</span>
                 </summary>
-                <div class="checks">
-                  {countries.map((c) => (
-                    <label class="check">
-                      <input type="checkbox" name="countries" value={c.code} checked={selected.has(c.code)} />
-                      <span aria-hidden="true">{c.flag}</span> {c.name}
-                    </label>
-                  ))}
-                </div>
+                <div class="checks">{joined(countryChecks(region, countries), (i) => selected.has(countries[i]!.code))}</div>
               </details>
             );
           })}
@@ -81,11 +120,9 @@ export function PreferencesFields({ values, errors, zoneChosen }: { values: RawP
         <div class="field">
           <label for="deliveryTime">Delivery time</label>
           <select id="deliveryTime" name="deliveryTime" aria-describedby={errors.deliveryTime ? "deliveryTime-error" : undefined}>
-            {times.map((t) => (
-              <option value={t} selected={t === time}>
-                {t}
-              </option>
-            ))}
+            {times === deliveryTimes
+              ? joined(timeOptions(), (i) => deliveryTimes[i] === time)
+              : times.map((t) => <TimeOption value={t} label={t} on={t === time} />)}
           </select>
           <FieldError id="deliveryTime-error" message={errors.deliveryTime} />
         </div>
@@ -100,11 +137,7 @@ export function PreferencesFields({ values, errors, zoneChosen }: { values: RawP
           data-user-chose={zoneChosen ? "1" : "0"}
           aria-describedby={errors.timeZone ? "timeZone-error" : undefined}
         >
-          {timeZoneList().map((z) => (
-            <option value={z} selected={z === zone}>
-              {z.replace(/_/g, " ")}
-            </option>
-          ))}
+          {((zones) => joined(zones.items, (i) => i === zones.index.get(zone)))(zoneOptions())}
         </select>
         <FieldError id="timeZone-error" message={errors.timeZone} />
       </div>
