@@ -29,6 +29,8 @@ export async function createPostgresDatabase(baseUrl: string): Promise<{ url: st
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`create database ${name}`);
+    // Profiling aid: every statement's duration in the server log.
+    if (process.env.BENCH_PG_LOG) await admin.unsafe(`alter database ${name} set log_min_duration_statement = 0`);
   } finally {
     await admin.end();
   }

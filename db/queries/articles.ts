@@ -3,6 +3,7 @@
 import { and, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { articles } from "../schema";
+import { textArray } from "./array-literal";
 
 export type Article = typeof articles.$inferSelect;
 export type NewArticle = typeof articles.$inferInsert;
@@ -30,45 +31,66 @@ export async function findStoredKeys(
 ): Promise<{ urls: Set<string>; guids: Set<string> }> {
   const urls = new Set<string>();
   const guids = new Set<string>();
-  for (let i = 0; i < keys.urls.length; i += CHUNK) {
-    const rows = await db.select({ url: articles.url }).from(articles).where(inArray(articles.url, keys.urls.slice(i, i + CHUNK)));
+  // One array parameter per list (array-literal.ts): ingestion asks this for every feed it reads.
+  if (keys.urls.length > 0) {
+    const rows = await db.select({ url: articles.url }).from(articles).where(sql`${articles.url} = any(${textArray(keys.urls)}::text[])`);
     for (const r of rows) urls.add(r.url);
   }
-  if (keys.sourceId !== null) {
-    for (let i = 0; i < keys.guids.length; i += CHUNK) {
-      const rows = await db
-        .select({ guid: articles.guid })
-        .from(articles)
-        .where(and(eq(articles.sourceId, keys.sourceId), inArray(articles.guid, keys.guids.slice(i, i + CHUNK))));
-      for (const r of rows) if (r.guid !== null) guids.add(r.guid);
-    }
+  if (keys.sourceId !== null && keys.guids.length > 0) {
+    const rows = await db
+      .select({ guid: articles.guid })
+      .from(articles)
+      .where(and(eq(articles.sourceId, keys.sourceId), sql`${articles.guid} = any(${textArray(keys.guids)}::text[])`));
+    for (const r of rows) if (r.guid !== null) guids.add(r.guid);
   }
   return { urls, guids };
 }
 
-/** Inserts what is new; a row whose URL or (source, guid) exists is skipped. Returns the inserted rows. */
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const flag = (v: boolean | null | undefined): string | null => (v === null || v === undefined ? null : v ? "t" : "f");
+const instant = (v: Date | null | undefined): string | null => (v instanceof Date ? v.toISOString() : null);
+
+/**
+ * Inserts what is new; a row whose URL or (source, guid) exists is skipped. Returns the inserted rows.
+ * One array parameter per column: building a 500-row insert with 9,000 parameters cost ingestion more than
+ * PostgreSQL spent running it. Omitted fields get the column defaults.
+ */
 export async function insertArticles(db: Db, rows: NewArticle[]): Promise<Array<{ id: number; url: string }>> {
   const inserted: Array<{ id: number; url: string }> = [];
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = await db
-      .insert(articles)
-      .values(rows.slice(i, i + CHUNK))
-      .onConflictDoNothing()
-      .returning({ id: articles.id, url: articles.url });
-    inserted.push(...chunk);
+  for (let i = 0; i < rows.length; i += CHUNK * 4) {
+    const part = rows.slice(i, i + CHUNK * 4);
+    const column = <T>(f: (r: NewArticle) => T, to: (v: T) => string | null) => textArray(part.map((r) => to(f(r))));
+    const result = (await db.execute(sql`
+      insert into articles (source_id, story_id, url, guid, title, summary, original_title, original_summary, language,
+                            translated, untranslated, country, outlet, is_reference, is_sample, author, published_at, fetched_at)
+      select v.source_id::int, v.story_id::int, v.url, v.guid, v.title, coalesce(v.summary, ''), v.original_title,
+             coalesce(v.original_summary, ''), v.language, coalesce(v.translated::boolean, false),
+             coalesce(v.untranslated::boolean, false), v.country, v.outlet, coalesce(v.is_reference::boolean, false),
+             coalesce(v.is_sample::boolean, false), v.author, v.published_at::timestamptz, coalesce(v.fetched_at::timestamptz, now())
+      from unnest(${column((r) => r.sourceId, text)}::text[], ${column((r) => r.storyId, text)}::text[],
+                  ${column((r) => r.url, text)}::text[], ${column((r) => r.guid, text)}::text[],
+                  ${column((r) => r.title, text)}::text[], ${column((r) => r.summary, text)}::text[],
+                  ${column((r) => r.originalTitle, text)}::text[], ${column((r) => r.originalSummary, text)}::text[],
+                  ${column((r) => r.language, text)}::text[], ${column((r) => r.translated, flag)}::text[],
+                  ${column((r) => r.untranslated, flag)}::text[], ${column((r) => r.country, text)}::text[],
+                  ${column((r) => r.outlet, text)}::text[], ${column((r) => r.isReference, flag)}::text[],
+                  ${column((r) => r.isSample, flag)}::text[], ${column((r) => r.author, text)}::text[],
+                  ${column((r) => r.publishedAt, instant)}::text[], ${column((r) => r.fetchedAt, instant)}::text[])
+           as v(source_id, story_id, url, guid, title, summary, original_title, original_summary, language, translated,
+                untranslated, country, outlet, is_reference, is_sample, author, published_at, fetched_at)
+      on conflict do nothing
+      returning id, url`)) as unknown;
+    const list = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ id: number | string; url: string }>;
+    for (const r of list) inserted.push({ id: Number(r.id), url: r.url });
   }
   return inserted;
 }
 
 export async function articleIdsByUrl(db: Db, urls: string[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
-  for (let i = 0; i < urls.length; i += CHUNK) {
-    const rows = await db
-      .select({ id: articles.id, url: articles.url })
-      .from(articles)
-      .where(inArray(articles.url, urls.slice(i, i + CHUNK)));
-    for (const r of rows) found.set(r.url, r.id);
-  }
+  if (urls.length === 0) return found;
+  const rows = await db.select({ id: articles.id, url: articles.url }).from(articles).where(sql`${articles.url} = any(${textArray(urls)}::text[])`);
+  for (const r of rows) found.set(r.url, r.id);
   return found;
 }
 
@@ -98,15 +120,14 @@ export async function articlesForClustering(db: Db, since: Date): Promise<Cluste
     .where(or(gte(articles.publishedAt, since), isNull(articles.storyId)));
 }
 
-/** Sets each article's story, in one statement per chunk. */
+/** Sets each article's story, in one statement (two array parameters). */
 export async function attachArticles(db: Db, pairs: Array<{ articleId: number; storyId: number }>): Promise<void> {
-  for (let i = 0; i < pairs.length; i += 2000) {
-    const values = pairs.slice(i, i + 2000).map((p) => sql`(${p.articleId}::bigint, ${p.storyId}::int)`);
-    await db.execute(sql`
-      update ${articles} set story_id = v.story_id
-      from (values ${sql.join(values, sql`, `)}) as v(id, story_id)
-      where ${articles.id} = v.id`);
-  }
+  if (pairs.length === 0) return;
+  await db.execute(sql`
+    update ${articles} set story_id = v.story_id
+    from unnest(${`{${pairs.map((p) => Number(p.articleId)).join(",")}}`}::bigint[], ${`{${pairs.map((p) => Number(p.storyId)).join(",")}}`}::int[])
+         as v(id, story_id)
+    where ${articles.id} = v.id`);
 }
 
 /** Retention: deletes articles published before `cutoff`. Returns how many. */

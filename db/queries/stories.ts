@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, notExists, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { articles, stories } from "../schema";
+import { textArray } from "./array-literal";
 
 export type Story = typeof stories.$inferSelect;
 
@@ -104,37 +105,37 @@ export interface StoryUpdate {
   overlookedReason: string;
 }
 
-/** A text[] literal for a list of plain codes (ISO country codes: no quotes or commas to escape). */
-const textArray = (list: string[]) => `{${list.map((c) => `"${c.replace(/["\\]/g, "")}"`).join(",")}}`;
-
-/** Stores coverage, score and reason (and a new title) for many stories in one statement per chunk. */
+/** Stores coverage, score and reason (and a new title) for many stories in one statement (array parameters). */
 export async function saveStories(db: Db, updates: StoryUpdate[], now: Date): Promise<void> {
-  for (let i = 0; i < updates.length; i += 500) {
-    const values = updates.slice(i, i + 500).map((u) => {
-      const c = u.coverage;
-      return sql`(${c.storyId}::int, ${u.title ?? null}::text, ${c.firstPublishedAt.toISOString()}::timestamptz,
-        ${c.lastPublishedAt.toISOString()}::timestamptz, ${c.articleCount}::int, ${c.outletCount}::int,
-        ${c.countries.length}::int, ${textArray(c.countries)}::text[], ${c.usOutletCount}::int,
-        ${u.overlookedScore}::real, ${u.overlookedReason}::text, ${c.isSample}::boolean)`;
-    });
-    await db.execute(sql`
-      update ${stories} set
-        title = coalesce(v.title, ${stories.title}),
-        first_seen_at = v.first_seen_at,
-        last_article_at = v.last_article_at,
-        article_count = v.article_count,
-        outlet_count = v.outlet_count,
-        country_count = v.country_count,
-        countries = v.countries,
-        us_outlet_count = v.us_outlet_count,
-        overlooked_score = v.overlooked_score,
-        overlooked_reason = v.overlooked_reason,
-        is_sample = v.is_sample,
-        updated_at = ${now.toISOString()}::timestamptz
-      from (values ${sql.join(values, sql`, `)}) as v(id, title, first_seen_at, last_article_at, article_count,
-        outlet_count, country_count, countries, us_outlet_count, overlooked_score, overlooked_reason, is_sample)
-      where ${stories.id} = v.id`);
-  }
+  if (updates.length === 0) return;
+  const col = (f: (u: StoryUpdate) => string | number | boolean | null | undefined) =>
+    textArray(updates.map((u) => {
+      const v = f(u);
+      return v === null || v === undefined ? null : typeof v === "boolean" ? (v ? "t" : "f") : String(v);
+    }));
+  await db.execute(sql`
+    update ${stories} set
+      title = coalesce(v.title, ${stories.title}),
+      first_seen_at = v.first_seen_at::timestamptz,
+      last_article_at = v.last_article_at::timestamptz,
+      article_count = v.article_count::int,
+      outlet_count = v.outlet_count::int,
+      country_count = v.country_count::int,
+      countries = v.countries::text[],
+      us_outlet_count = v.us_outlet_count::int,
+      overlooked_score = v.overlooked_score::real,
+      overlooked_reason = v.overlooked_reason,
+      is_sample = v.is_sample::boolean,
+      updated_at = ${now.toISOString()}::timestamptz
+    from unnest(${col((u) => u.coverage.storyId)}::text[], ${col((u) => u.title)}::text[],
+                ${col((u) => u.coverage.firstPublishedAt.toISOString())}::text[], ${col((u) => u.coverage.lastPublishedAt.toISOString())}::text[],
+                ${col((u) => u.coverage.articleCount)}::text[], ${col((u) => u.coverage.outletCount)}::text[],
+                ${col((u) => u.coverage.countries.length)}::text[], ${col((u) => textArray(u.coverage.countries))}::text[],
+                ${col((u) => u.coverage.usOutletCount)}::text[], ${col((u) => u.overlookedScore)}::text[],
+                ${col((u) => u.overlookedReason)}::text[], ${col((u) => u.coverage.isSample)}::text[])
+         as v(id, title, first_seen_at, last_article_at, article_count, outlet_count, country_count, countries,
+              us_outlet_count, overlooked_score, overlooked_reason, is_sample)
+    where ${stories.id} = v.id::int`);
 }
 
 /** Stories left without articles (after retention or a sample purge). Returns how many were deleted. */
