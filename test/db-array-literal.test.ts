@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { textArray } from "../db/queries/array-literal";
+import { layoutsArray } from "../db/queries/deliveries";
 import { createTestDatabase, type TestDatabase } from "./helpers/db";
 
 let database: TestDatabase;
@@ -31,5 +32,23 @@ describe("textArray", () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  it("layoutsArray writes exactly textArray of the layouts' JSON, which PostgreSQL reads back as the layouts", async () => {
+    const entry = fc.record({
+      story: fc.oneof(fc.integer(), fc.double()),
+      country: fc.string({ unit: "grapheme", maxLength: 6 }).map((s) => s.replace(/\u0000/g, "")),
+      lead: fc.integer(),
+      alternatives: fc.array(fc.integer(), { maxLength: 5 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(entry, { maxLength: 6 }), { maxLength: 6 }), (layouts) => {
+        expect(layoutsArray(layouts)).toBe(textArray(layouts.map((l) => JSON.stringify(l))));
+      }),
+    );
+    const layouts = [[{ story: 1, country: "JP", lead: 7, alternatives: [8, 9] }], [], [{ story: 2, country: 'a"b\\c', lead: 3, alternatives: [] }]];
+    const result = (await database.db.execute(sql`select v::jsonb as l from unnest(${layoutsArray(layouts)}::text[]) with ordinality as t(v, n) order by n`)) as unknown;
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ l: unknown }>;
+    expect(rows.map((r) => (typeof r.l === "string" ? JSON.parse(r.l) : r.l))).toEqual(layouts);
   });
 });

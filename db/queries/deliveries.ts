@@ -129,6 +129,29 @@ export async function givenStoryIds(db: Db, subscriberIds: string[], since: Date
   return given;
 }
 
+const jsonNumber = (n: number) => (Number.isFinite(n) ? String(n) : "null");
+const literalString = (s: string) => JSON.stringify(s).replace(/["\\]/g, "\\$&");
+
+/**
+ * textArray(layouts.map(JSON.stringify)), written directly: a morning's planning chunk names ~10,000
+ * layout entries, and escaping their JSON afterwards was its largest allocation (test/db-array-literal).
+ */
+export function layoutsArray(layouts: readonly DeliveryLayout[]): string {
+  let out = "{";
+  for (let i = 0; i < layouts.length; i++) {
+    out += i === 0 ? '"[' : ',"[';
+    const layout = layouts[i]!;
+    for (let k = 0; k < layout.length; k++) {
+      const e = layout[k]!;
+      let alternatives = "";
+      for (let a = 0; a < e.alternatives.length; a++) alternatives += (a === 0 ? "" : ",") + jsonNumber(e.alternatives[a]!);
+      out += `${k === 0 ? "" : ","}{\\"story\\":${jsonNumber(e.story)},\\"country\\":${literalString(e.country)},\\"lead\\":${jsonNumber(e.lead)},\\"alternatives\\":[${alternatives}]}`;
+    }
+    out += ']"';
+  }
+  return `${out}}`;
+}
+
 /** A delivery decided at planning time. */
 export interface PlannedDelivery {
   subscriberId: string;
@@ -174,7 +197,7 @@ export async function insertPlannedDeliveries(
                     ${textArray(rows.map((r) => r.subscriberId))}::text[], ${textArray(rows.map((r) => r.edition))}::text[],
                     ${textArray(rows.map((r) => iso(r.dueAt)))}::text[], ${textArray(rows.map((r) => r.status))}::text[],
                     ${textArray(rows.map((r) => `{${r.storyIds.join(",")}}`))}::text[],
-                    ${textArray(rows.map((r) => JSON.stringify(r.layout)))}::text[], ${textArray(rows.map((r) => r.reason))}::text[],
+                    ${layoutsArray(rows.map((r) => r.layout))}::text[], ${textArray(rows.map((r) => r.reason))}::text[],
                     ${textArray(rows.map((r) => r.claim?.batchKey ?? null))}::text[],
                     ${textArray(rows.map((r) => (r.claim ? iso(r.claim.leaseUntil) : null)))}::text[])
              as v(id, subscriber_id, edition, due_at, status, story_ids, layout, reason, batch_key, lease_until)

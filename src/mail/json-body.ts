@@ -11,12 +11,18 @@ import type { OutgoingEmail } from "./mailer";
 
 export type { EncodedBodies } from "./mailer";
 
+// Characters JSON.stringify escapes (quote, backslash, controls) or may (surrogates, when lone).
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** A text's JSON string encoding without the quotes, in UTF-8. */
 export function jsonChunk(text: string): Buffer {
-  return Buffer.from(JSON.stringify(text).slice(1, -1), "utf8");
+  return Buffer.from(NEEDS_ESCAPING.test(text) ? JSON.stringify(text).slice(1, -1) : text, "utf8");
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
+let lastFrom: { from: string; json: Buffer } | undefined;
+/** Every email of a run comes from the same sender. */
+const fromJson = (from: string) => (lastFrom?.from === from ? lastFrom.json : (lastFrom = { from, json: json(from) }).json);
 const bytes = (s: string) => Buffer.from(s, "utf8");
 const OPEN = bytes("["), COMMA = bytes(","), CLOSE = bytes("]");
 const FROM = bytes(`{"from":`), HEADERS = bytes(`,"headers":`), HTML = bytes(`,"html":"`), QUOTE = bytes(`"`);
@@ -40,7 +46,7 @@ function pushAll(out: Uint8Array[], chunks: readonly Uint8Array[]): void {
 }
 
 function pushEmail(out: Uint8Array[], e: OutgoingEmail): void {
-  out.push(FROM, json(e.from));
+  out.push(FROM, fromJson(e.from));
   if (e.headers !== undefined) out.push(HEADERS, json(e.headers));
   out.push(HTML);
   if (e.encoded) pushAll(out, e.encoded.html);
