@@ -49,6 +49,8 @@ export function createApp(deps: Deps): Hono {
   app.use("/webhooks/*", bodyLimit({ maxSize: 256 * KB, onError: tooLarge("256 KB") }));
   app.use("*", async (c, next) => {
     if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) return next();
+    // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Request per page view.
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
     return bodyLimit({ maxSize: 64 * KB, onError: tooLarge("64 KB") })(c, next);
   });
 

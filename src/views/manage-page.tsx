@@ -1,4 +1,5 @@
 // The manage page: no login, reached from the personal link in any email.
+import { raw } from "hono/html";
 import { Layout, MessagePage } from "./layout";
 import { PreferencesFields } from "./preferences-fields";
 import { countryName } from "../countries";
@@ -110,7 +111,7 @@ export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, n
             Export my data (JSON)
           </a>
           <a class="button secondary" href={`${base}/delete`}>
-            Delete everything…
+            Delete everything{raw("&#x2026;")}
           </a>
           {s.status !== "unsubscribed" ? <a href={unsubscribeUrl}>Unsubscribe</a> : null}
         </div>
