@@ -32,6 +32,8 @@ export interface MorningOptions {
   now: Date;
   /** Write V8 CPU profiles of the workers here. */
   cpuProfDir?: string;
+  /** Node options for the sending processes (e.g. --max-old-space-size=160), as NODE_OPTIONS would give. */
+  nodeFlags?: string[];
   /** Keep the database for the web benchmark; the caller calls `drop`. */
   keep?: boolean;
   log?: (line: string) => void;
@@ -64,6 +66,8 @@ export interface RunFigures {
 
 export interface MorningFigures {
   database: "PostgreSQL" | "PGlite";
+  /** Node options the sending processes ran with (none: Node's defaults). */
+  nodeFlags: string[];
   world: WorldSummary;
   run: RunFigures;
   check: { sentRows: number; acceptedByFake: number; duplicates: number; replays: number; pending: number; malformed: number; ok: boolean };
@@ -81,8 +85,8 @@ interface Worker {
   stop(): Promise<void>;
 }
 
-function startWorker(options: WorkerOptions, cpuProfDir?: string): Worker {
-  const execArgv = ["--import", "tsx", ...(process.env.BENCH_WORKER_FLAGS?.split(" ").filter(Boolean) ?? []), ...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [])];
+function startWorker(options: WorkerOptions, nodeFlags: string[], cpuProfDir?: string): Worker {
+  const execArgv = ["--import", "tsx", ...nodeFlags, ...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [])];
   const child = spawn(process.execPath, [...execArgv, join(ROOT, "bench/morning-worker.ts"), JSON.stringify(options)], {
     cwd: ROOT,
     // The workers run as production processes would (React's production build).
@@ -200,7 +204,8 @@ export async function benchMorning(options: MorningOptions): Promise<MorningFigu
     await database.close(); // PGlite has one session: the worker opens the folder
 
     const workerOptions: WorkerOptions = { kind: options.kind, location: store.location, resendUrl: fake.url, nowMs: options.now.getTime() };
-    workers = Array.from({ length: count }, () => startWorker(workerOptions, options.cpuProfDir));
+    const flags = options.nodeFlags ?? process.env.BENCH_WORKER_FLAGS?.split(" ").filter(Boolean) ?? [];
+    workers = Array.from({ length: count }, () => startWorker(workerOptions, flags, options.cpuProfDir));
     await Promise.all(workers.map((w) => w.ready));
     say(`  morning run: ${count} sending process${count === 1 ? "" : "es"}`);
     const run = await measureTick(options.kind, workers, false, fake);
@@ -238,7 +243,7 @@ export async function benchMorning(options: MorningOptions): Promise<MorningFigu
     }
     await Promise.all(workers.map((w) => w.stop()));
     workers = [];
-    const figures: MorningFigures = { database: label, world, run, check, ...(naive ? { naive } : {}) };
+    const figures: MorningFigures = { database: label, nodeFlags: flags, world, run, check, ...(naive ? { naive } : {}) };
     if (options.keep) return { ...figures, location: store.location, drop: store.dispose };
     await store.dispose();
     return figures;

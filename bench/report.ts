@@ -70,7 +70,7 @@ export function targetsOf(result: Omit<BenchResult, "targets">): Target[] {
 
 function morningRows(m: MorningFigures): string[] {
   const rows = [
-    `| Morning run, ${m.database}: ${n(m.world.subscribers)} subscribers, ${m.run.processes} sending process${m.run.processes === 1 ? "" : "es"} | ${n(m.run.digests)} digests in ${s(m.run.wallMs)} — **${n(m.run.digestsPerSecond)} digests/s** |`,
+    `| Morning run, ${m.database}: ${n(m.world.subscribers)} subscribers, ${m.run.processes} sending process${m.run.processes === 1 ? "" : "es"}${m.nodeFlags?.length ? ` (node ${m.nodeFlags.join(" ")})` : ""} | ${n(m.run.digests)} digests in ${s(m.run.wallMs)} — **${n(m.run.digestsPerSecond)} digests/s** |`,
     `| ↳ peak RSS per sending process | ${m.run.rssPerProcessMb.map((x) => `${x} MB`).join(", ")} (${m.run.readyRssMb.map((x) => `${x} MB`).join(", ")} when ready, before the tick) |`,
     `| ↳ database statements per 1,000 digests | ${m.run.statementsPer1000} (${n(m.run.statements)} in all, begin/commit included) |`,
     `| ↳ CPU time | sending processes ${s(m.run.cpuMs)}${m.run.postgresCpuMs !== null ? `, PostgreSQL ${s(m.run.postgresCpuMs)}` : ""}, fake Resend ${s(m.run.fakeResendCpuMs)} (${n(m.run.providerRequests)} calls, ${n(Math.round(m.run.bytesPerDigest / 1024))} KB per email on the wire) |`,

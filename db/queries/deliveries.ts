@@ -137,19 +137,25 @@ const literalString = (s: string) => JSON.stringify(s).replace(/["\\]/g, "\\$&")
  * layout entries, and escaping their JSON afterwards was its largest allocation (test/db-array-literal).
  */
 export function layoutsArray(layouts: readonly DeliveryLayout[]): string {
-  let out = "{";
-  for (let i = 0; i < layouts.length; i++) {
-    out += i === 0 ? '"[' : ',"[';
-    const layout = layouts[i]!;
-    for (let k = 0; k < layout.length; k++) {
-      const e = layout[k]!;
-      let alternatives = "";
-      for (let a = 0; a < e.alternatives.length; a++) alternatives += (a === 0 ? "" : ",") + jsonNumber(e.alternatives[a]!);
-      out += `${k === 0 ? "" : ","}{\\"story\\":${jsonNumber(e.story)},\\"country\\":${literalString(e.country)},\\"lead\\":${jsonNumber(e.lead)},\\"alternatives\\":[${alternatives}]}`;
-    }
-    out += ']"';
+  const parts: string[] = [];
+  for (const layout of layouts) {
+    const entries: string[] = [];
+    for (const e of layout) entries.push(entryLiteral(e));
+    parts.push(`"[${entries.join(",")}]"`);
   }
-  return `${out}}`;
+  return `{${parts.join(",")}}`;
+}
+
+// The planner reuses one entry object for every delivery showing a story the same way (layout.ts):
+// its text is made once.
+const entryTexts = new WeakMap<DeliveryLayout[number], string>();
+function entryLiteral(e: DeliveryLayout[number]): string {
+  let text = entryTexts.get(e);
+  if (text === undefined) {
+    text = `{\\"story\\":${jsonNumber(e.story)},\\"country\\":${literalString(e.country)},\\"lead\\":${jsonNumber(e.lead)},\\"alternatives\\":[${e.alternatives.map(jsonNumber).join(",")}]}`;
+    entryTexts.set(e, text);
+  }
+  return text;
 }
 
 /** A delivery decided at planning time. */

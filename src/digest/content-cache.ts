@@ -19,6 +19,7 @@ export class ContentCache {
   // and the same SelectedStory object handed to all of them (so later memos hit on identity). Rows never
   // change in the cache, so neither does a rebuilt entry (null: its story or lead is gone).
   private readonly entries = new Map<string, SelectedStory | null>();
+  private readonly byEntry = new WeakMap<Entry, SelectedStory | null>();
 
   /** Loads (two statements at most) every story and article these layouts name that is not cached yet. */
   async ensure(db: Db, layouts: readonly DeliveryLayout[]): Promise<void> {
@@ -26,6 +27,7 @@ export class ContentCache {
     const articleIds = new Set<number>();
     for (const layout of layouts) {
       for (const entry of layout) {
+        if (this.byEntry.has(entry)) continue; // rebuilt before: its rows are cached
         if (!this.stories.has(entry.story)) storyIds.add(entry.story);
         if (!this.articles.has(entry.lead)) articleIds.add(entry.lead);
         for (const id of entry.alternatives) if (!this.articles.has(id)) articleIds.add(id);
@@ -45,6 +47,12 @@ export class ContentCache {
   selection(layout: DeliveryLayout): SelectedStory[] {
     const out: SelectedStory[] = [];
     for (const entry of layout) {
+      // The planner's entries are shared objects (layout.ts): found by identity, no key to build.
+      const known = this.byEntry.get(entry);
+      if (known !== undefined) {
+        if (known) out.push(known);
+        continue;
+      }
       const key = keyOf(entry);
       let story = this.entries.get(key);
       if (story === undefined) {
@@ -52,7 +60,10 @@ export class ContentCache {
         // Remembered only once every row it names has been looked for (a later ensure() cannot change it).
         if (this.stories.has(entry.story) && this.articles.has(entry.lead) && entry.alternatives.every((id) => this.articles.has(id))) {
           this.entries.set(key, story);
+          this.byEntry.set(entry, story);
         }
+      } else {
+        this.byEntry.set(entry, story);
       }
       if (story) out.push(story);
     }

@@ -11,13 +11,27 @@ export interface Lookup<T> {
   get(id: number): T | null | undefined;
 }
 
+type LayoutEntry = DeliveryLayout[number];
+// Thousands of subscribers are shown the same story the same way, and the selection hands them the same
+// alternatives array (select-stories.ts memoises it): the same entry object is reused, so what is
+// derived from an entry later (its SQL text, its rebuilt story) can be remembered by identity. Entries
+// are never mutated.
+const entries = new WeakMap<readonly CandidateArticle[], Map<string, LayoutEntry>>();
+
+function entryOf(s: SelectedStory): LayoutEntry {
+  let byStory = entries.get(s.alternatives);
+  const key = `${s.id}|${s.country}|${s.lead.id}`;
+  let entry = byStory?.get(key);
+  if (!entry) {
+    entry = { story: s.id, country: s.country, lead: s.lead.id, alternatives: s.alternatives.map((a) => a.id) };
+    if (!byStory) entries.set(s.alternatives, (byStory = new Map()));
+    if (byStory.size < 64) byStory.set(key, entry);
+  }
+  return entry;
+}
+
 export function layoutOf(stories: readonly SelectedStory[]): DeliveryLayout {
-  return stories.map((s) => ({
-    story: s.id,
-    country: s.country,
-    lead: s.lead.id,
-    alternatives: s.alternatives.map((a) => a.id),
-  }));
+  return stories.map(entryOf);
 }
 
 /** Every article id a layout shows (to fetch what is not cached). */
