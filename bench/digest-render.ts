@@ -1,6 +1,7 @@
 // Measures digest rendering: the cached assembly (createDigestRenderer) against one full React Email
 // render per digest (renderDigestFull), on the same 1000 subscribers' digests. A script, not a test:
-//   npm run bench:render [-- --subscribers 1000]
+//   npm run bench:render [-- --subscribers 1000] [--json]
+// (--json: one line of figures at the end, read by npm run bench.)
 // Also times the pure steps that run per subscriber before rendering (selectStories, buildDigest).
 import { countries } from "../src/countries";
 import { buildDigest } from "../src/digest/build-digest";
@@ -129,3 +130,6 @@ console.log(`the fresh renderer rendered ${parts.storyBlocks} story blocks, ${pa
 console.log(`selectStories ${selectMs.toFixed(3)} ms/subscriber, buildDigest ${buildMs.toFixed(3)} ms/digest`);
 for (const r of [full, cold, hot]) console.log(`${r.label.padEnd(66)} ${r.per.toFixed(3)} ms/digest  (${r.total.toFixed(0)} ms total)`);
 console.log(`speed-up: ${(full.per / cold.per).toFixed(1)}× with a fresh renderer, ${(full.per / hot.per).toFixed(1)}× once parts are cached`);
+if (process.argv.includes("--json")) {
+  console.log(JSON.stringify({ digests: digests.length, storiesPerDigest: storiesPer, fullMs: full.per, assembledFreshMs: cold.per, assembledCachedMs: hot.per, speedupFresh: full.per / cold.per, speedupCached: full.per / hot.per }));
+}

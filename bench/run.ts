@@ -4,7 +4,7 @@
 //
 //   npm run bench                                  everything (a few minutes)
 //   npm run bench -- --subscribers 20000           a smaller PostgreSQL morning
-//   npm run bench -- --only morning,web            some sections (morning, pglite, ingest, web)
+//   npm run bench -- --only morning,web            some sections (morning, pglite, render, ingest, web)
 //   npm run bench -- --workers 1                   one sending process instead of two
 //   npm run bench -- --cpu-prof bench/profiles     V8 CPU profiles of the sending processes
 //   npm run bench -- --worker-flags "--max-old-space-size=160"   Node options for the sending processes
@@ -17,11 +17,12 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { DEFAULT_POSTGRES_URL } from "./databases";
 import { benchIngestion, type IngestFigures } from "./ingest";
+import { benchRendering, type RenderFigures } from "./render-only";
 import { benchMorning, type MorningFigures } from "./morning";
 import { machine, markdownTable, targetsOf, type BenchResult } from "./report";
 import { benchWeb, type EndpointFigures } from "./web";
 
-const SECTIONS = ["morning", "pglite", "ingest", "web"] as const;
+const SECTIONS = ["morning", "pglite", "render", "ingest", "web"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -60,6 +61,7 @@ const settings = {
   items: int(args.items, smoke ? 10 : 50, "items"),
   connections: int(args.connections, smoke ? 4 : 50, "connections"),
   webSeconds: int(args["web-seconds"], smoke ? 1 : 10, "web-seconds"),
+  renderSubscribers: smoke ? 20 : 2_000,
   /** The measured moment: a Wednesday, so every zone's local day is a weekday. */
   now: "2026-05-13T10:00:00.000Z",
 };
@@ -83,6 +85,7 @@ async function postgresVersion(url: string | undefined): Promise<string | null> 
 
 const morning: BenchResult["morning"] = {};
 const ingestion: IngestFigures[] = [];
+let rendering: RenderFigures | null = null;
 let web: BenchResult["web"] = null;
 const kept: MorningFigures[] = [];
 try {
@@ -113,6 +116,11 @@ try {
     });
     if (morning.pglite.drop) kept.push(morning.pglite);
   }
+  if (only.has("render")) {
+    say(`Rendering alone: ${settings.renderSubscribers} digests, full React Email render vs the cached assembly`);
+    rendering = await benchRendering(settings.renderSubscribers);
+    say(`  ${rendering.fullMs.toFixed(3)} ms vs ${rendering.assembledFreshMs.toFixed(3)} ms (fresh renderer) / ${rendering.assembledCachedMs.toFixed(3)} ms (parts cached) per digest`);
+  }
   if (only.has("ingest")) {
     if (baseUrl) ingestion.push(await benchIngestion({ feeds: settings.feeds, items: settings.items, baseUrl, log: say }));
     ingestion.push(await benchIngestion({ feeds: settings.feeds, items: settings.items, log: say }));
@@ -142,6 +150,7 @@ const partial: Omit<BenchResult, "targets"> = {
   machine: machine(await postgresVersion(baseUrl)),
   settings: { ...settings, sections: [...only], postgres: Boolean(baseUrl) },
   morning: { ...(morning.postgres ? { postgres: strip(morning.postgres) } : {}), ...(morning.pglite ? { pglite: strip(morning.pglite) } : {}) },
+  rendering,
   ingestion,
   web,
 };

@@ -1,6 +1,6 @@
 // The benchmark harness still works: `npm run bench -- --smoke` (tiny sizes) runs every section — the
-// morning run through real sending processes and the fake Resend, the naive comparison, ingestion from
-// disk, autocannon against the real server — and writes a well-formed result. Timings are not checked
+// morning run through real sending processes and the fake Resend, the naive comparison, rendering alone,
+// ingestion from disk, autocannon against the real server — and writes a well-formed result. Timings are not checked
 // (the benchmark measures speed; tests never assert it). PostgreSQL too when DATABASE_URL is set.
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -61,6 +61,10 @@ describe("npm run bench -- --smoke", () => {
     expectMorning(result.morning.pglite, 40);
     if (onPostgres) expectMorning(result.morning.postgres, 60);
     else expect(result.morning.postgres).toBeUndefined();
+
+    expect(result.rendering?.digests).toBeGreaterThan(0);
+    expect(result.rendering!.fullMs).toBeGreaterThan(0);
+    expect(result.rendering!.assembledFreshMs).toBeGreaterThan(0);
 
     expect(result.ingestion.length).toBe(onPostgres ? 2 : 1);
     for (const i of result.ingestion) {
