@@ -31,6 +31,12 @@ export async function createPostgresDatabase(baseUrl: string): Promise<{ url: st
     await admin.unsafe(`create database ${name}`);
     // Profiling aid: every statement's duration in the server log.
     if (process.env.BENCH_PG_LOG) await admin.unsafe(`alter database ${name} set log_min_duration_statement = 0`);
+    // And the plan of every statement slower than 15 ms, with actual row counts (auto_explain).
+    if (process.env.BENCH_PG_EXPLAIN) {
+      await admin.unsafe(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
+      await admin.unsafe(`alter database ${name} set auto_explain.log_min_duration = 15`);
+      await admin.unsafe(`alter database ${name} set auto_explain.log_analyze = on`);
+    }
   } finally {
     await admin.end();
   }

@@ -7,7 +7,7 @@
 //   npm run bench -- --only morning,web            some sections (morning, pglite, render, ingest, web)
 //   npm run bench -- --workers 1                   one sending process instead of two
 //   npm run bench -- --cpu-prof bench/profiles     V8 CPU profiles of the sending processes
-//   npm run bench -- --worker-flags "--max-old-space-size=160"   Node options for the sending processes
+//   npm run bench -- --worker-flags="--max-old-space-size=160"   Node options for the sending processes
 //   npm run bench -- --smoke --out /tmp/x          seconds, tiny sizes (test/bench-smoke.test.ts)
 // PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
 // (a fresh database is created and dropped). The smoke run uses PostgreSQL only when one of those is set.

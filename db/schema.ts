@@ -209,6 +209,10 @@ export const deliveries = pgTable(
     // index only once it has an id — every write of the morning run adds fewer index entries.
     index("deliveries_status_idx").on(t.status, t.leaseUntil).where(sql`${t.status} in ('queued', 'sending')`),
     index("deliveries_provider_id_idx").on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
+    // How the sending phase finds a batch (record outcomes, release, requeue, re-claim). Without it the
+    // planner, holding statistics from before the morning's inserts, walks every row in `sending` through
+    // the status index for each batch of 100: quadratic in the deliveries in flight.
+    index("deliveries_batch_idx").on(t.batchKey).where(sql`${t.status} = 'sending'`),
   ],
 );
 

@@ -2,13 +2,15 @@
 // subscribers (SKIP LOCKED: concurrent planners take disjoint sets), read what they were already given,
 // decide every edition in memory (plan-editions.ts, pure), insert the deliveries (unique per subscriber
 // and edition: on conflict do nothing) — claimed for this process's senders when it sends too
-// (planned-batches.ts) — and move each schedule forward: four statements per chunk.
+// (planned-batches.ts) — and move each schedule forward: five statements per chunk (the first asks
+// PostgreSQL to reach rows by index, see preferIndexLookups).
 import type { Db } from "../../db/client";
 import {
   advanceSchedules,
   dueSubscribers,
   givenStoryIds,
   insertPlannedDeliveries,
+  preferIndexLookups,
   rekeyDeliveries,
   type DueSubscriber,
   type PlannedDelivery,
@@ -90,6 +92,7 @@ export async function planDue(db: Db, options: PlanOptions): Promise<PlanTotals>
     const size = Math.min(options.chunkSize, options.limit - totals.subscribers);
     const claims = options.claims && !options.claims.batches.closed ? options.claims : undefined;
     const { count, batches } = await db.transaction(async (tx) => {
+      await preferIndexLookups(tx);
       const due = await dueSubscribers(tx, options.now, size);
       if (due.length === 0) return { count: 0, batches: [] };
       const given = await givenStoryIds(tx, due.map((s) => s.id), options.historySince);

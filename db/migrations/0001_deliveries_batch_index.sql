@@ -1,0 +1,1 @@
+CREATE INDEX "deliveries_batch_idx" ON "deliveries" USING btree ("batch_key") WHERE "deliveries"."status" = 'sending';
