@@ -1,6 +1,10 @@
 /** @jsxImportSource react */
 // Double opt-in: the link opens a page with a Confirm button; only that button's POST confirms.
-import { Button, Heading, Link, Section, Text } from "@react-email/components";
+import { Button } from "@react-email/button";
+import { Heading } from "@react-email/heading";
+import { Link } from "@react-email/link";
+import { Section } from "@react-email/section";
+import { Text } from "@react-email/text";
 import { EmailLayout } from "./layout";
 import { styles } from "./theme";
 

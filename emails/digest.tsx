@@ -4,7 +4,14 @@
 // template only lays it out. Each personal text is the only child of its element and is printed once,
 // so src/digest/render-digest.ts can render this frame once per run with placeholders and fill them in
 // per subscriber, byte-identical to a full render. Keep it that way when editing (the test will tell).
-import { Body, Container, Head, Heading, Html, Link, Section, Text } from "@react-email/components";
+import { Body } from "@react-email/body";
+import { Container } from "@react-email/container";
+import { Head } from "@react-email/head";
+import { Heading } from "@react-email/heading";
+import { Html } from "@react-email/html";
+import { Link } from "@react-email/link";
+import { Section } from "@react-email/section";
+import { Text } from "@react-email/text";
 import type { CSSProperties } from "react";
 import type { DigestInput } from "../src/digest/types";
 import { CountrySection } from "./digest-parts";

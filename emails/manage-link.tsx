@@ -1,7 +1,11 @@
 /** @jsxImportSource react */
 // Sent when an active subscriber fills in the subscribe form again: no second subscription, just the
 // way to change the existing one (the form's answer stays the same, so nobody learns who subscribes).
-import { Button, Heading, Link, Section, Text } from "@react-email/components";
+import { Button } from "@react-email/button";
+import { Heading } from "@react-email/heading";
+import { Link } from "@react-email/link";
+import { Section } from "@react-email/section";
+import { Text } from "@react-email/text";
 import { EmailLayout } from "./layout";
 import { styles } from "./theme";
 
