@@ -9,7 +9,7 @@
 // it is most similar to if that reaches SAME_STORY_THRESHOLD and the story has an article within
 // WINDOW_HOURS of it; otherwise it starts a new story. US reference articles are clustered the same way,
 // which is how a foreign story learns that US outlets covered it.
-import { dot, inverseDocumentFrequency, termCounts, weigh, type Vector } from "./text-vectors";
+import { numberedVectors, type TermTable } from "./text-vectors";
 
 /**
  * Similarity at or above which an article joins a story. Calibrated on two corpora nobody tuned for the
@@ -47,139 +47,304 @@ export interface ClusterOptions {
   windowHours?: number;
 }
 
-interface Member {
-  index: number;
-  article: ClusterArticle;
-  vector: Vector;
-  group: Group;
-}
-
 interface Group {
-  index: number;
   storyId: number | null;
-  /** Sum of the members' unit vectors (the centroid, unnormalised) and its squared length. */
-  sum: Vector;
+  /** Squared length of the sum of the members' unit vectors (the centroid, unnormalised). */
   normSq: number;
   first: number;
   last: number;
-  members: Member[];
+  /** Its articles (positions in the input) in the order they joined. */
+  members: number[];
   added: number[];
+  /** Sum and largest of the members' lengths over the common terms (for the bounds below). */
+  commonSum: number;
+  commonMax: number;
+  /** The centroid's weight per term, kept only while already-clustered articles are laid out. */
+  sum: Map<number, number> | null;
 }
+
+/**
+ * A term in at least this many articles of the window is "common". Common words (the day's "government",
+ * "minister", a country's name) link an article to most stories yet rarely decide which one it joins; see
+ * `planClusters` for how they are left out of the search without changing its result.
+ */
+const COMMON_DF = 16;
+/** Slack for floating-point rounding: a story is skipped only if its bound misses the threshold by more. */
+const BOUND_SLACK = 1e-9;
 
 /**
  * `articles`: the recent window, both already-clustered articles (storyId set) and the ones to place
  * (storyId null). Returns a plan for every story that gains articles.
+ *
+ * Cost. Comparing each new article with every story that shares a word with it is quadratic in practice
+ * (a common word is in most stories), so the search through the inverted index is pruned, with the same
+ * result as the full comparison:
+ * - the article's common terms with the longest postings are left out of the walk as long as their
+ *   weights' length |vL| stays below the threshold: a story sharing none of the other ("rare") terms
+ *   scores at most |vL| (Cauchy–Schwarz), so it cannot be joined;
+ * - a story met through rare terms is bounded by its rare-term dot products plus |vL| times its members'
+ *   lengths over common terms; if the bound misses the threshold, it is skipped;
+ * - every other story is scored exactly as the full walk scores it: each member's products summed in the
+ *   article's term order, the members' dots in the order the walk first meets them, ties going to the
+ *   story met first. Same floating-point results, same plan (test/stories-cluster-equivalence.test.ts).
  */
 export function planClusters(articles: ClusterArticle[], options: ClusterOptions = {}): StoryPlan[] {
   const threshold = options.threshold ?? SAME_STORY_THRESHOLD;
   const windowMs = (options.windowHours ?? WINDOW_HOURS) * 3_600_000;
-  const counts = articles.map((a) => termCounts(a.title, a.summary));
-  const idf = inverseDocumentFrequency(counts);
-  const vectors = new Map(articles.map((a, i) => [a.id, weigh(counts[i]!, idf)]));
+  const table = numberedVectors(articles);
+  const { start, terms, weights, termCount, df } = table;
+
+  // Postings: each term's slice of one array (sized by its document frequency), filled as articles join.
+  const postingStart = new Int32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++) postingStart[t + 1] = postingStart[t]! + df[t]!;
+  const postingEnd = postingStart.slice(0, termCount);
+  const postingArticle = new Int32Array(postingStart[termCount]!);
+  const postingWeight = new Float64Array(postingStart[termCount]!);
 
   const groups: Group[] = [];
-  const members: Member[] = [];
-  const byStory = new Map<number, Group>();
-  /** term → [member index, weight, member index, weight, …]: only articles sharing a word are compared. */
-  const postings = new Map<string, number[]>();
+  const byStory = new Map<number, number>();
+  /** Per article: its group once placed, and its place in the joining order. */
+  const groupOf = new Int32Array(articles.length);
+  const joinOrder = new Int32Array(articles.length);
+  let joined = 0;
 
-  const addTo = (group: Group, article: ClusterArticle, vector: Vector, dotWithSum: number) => {
-    const member: Member = { index: members.length, article, vector, group };
-    members.push(member);
-    for (const [term, w] of vector) {
-      group.sum.set(term, (group.sum.get(term) ?? 0) + w);
-      let list = postings.get(term);
-      if (!list) postings.set(term, (list = []));
-      list.push(member.index, w);
+  const addTo = (gi: number, ai: number, dotWithSum: number) => {
+    const group = groups[gi]!;
+    groupOf[ai] = gi;
+    joinOrder[ai] = joined++;
+    let commonSq = 0;
+    for (let j = start[ai]!; j < start[ai + 1]!; j++) {
+      const [t, w] = [terms[j]!, weights[j]!];
+      if (group.sum) group.sum.set(t, (group.sum.get(t) ?? 0) + w);
+      if (df[t]! >= COMMON_DF) commonSq += w * w;
+      const p = postingEnd[t]!++;
+      postingArticle[p] = ai;
+      postingWeight[p] = w;
     }
-    group.normSq += 2 * dotWithSum + (vector.size > 0 ? 1 : 0);
-    const t = article.publishedAt.getTime();
-    group.first = Math.min(group.first, t);
-    group.last = Math.max(group.last, t);
-    group.members.push(member);
+    group.normSq += 2 * dotWithSum + (start[ai + 1]! > start[ai]! ? 1 : 0);
+    group.commonSum += Math.sqrt(commonSq);
+    group.commonMax = Math.max(group.commonMax, Math.sqrt(commonSq));
+    const time = articles[ai]!.publishedAt.getTime();
+    group.first = Math.min(group.first, time);
+    group.last = Math.max(group.last, time);
+    group.members.push(ai);
   };
-  const newGroup = (storyId: number | null, t: number): Group => {
-    const g: Group = { index: groups.length, storyId, sum: new Map(), normSq: 0, first: t, last: t, members: [], added: [] };
-    groups.push(g);
-    return g;
+  const newGroup = (storyId: number | null, time: number, keepSum: boolean): number => {
+    groups.push({ storyId, normSq: 0, first: time, last: time, members: [], added: [], commonSum: 0, commonMax: 0, sum: keepSum ? new Map() : null });
+    return groups.length - 1;
   };
 
-  for (const a of articles) {
-    if (a.storyId === null) continue;
-    let g = byStory.get(a.storyId);
-    if (!g) byStory.set(a.storyId, (g = newGroup(a.storyId, a.publishedAt.getTime())));
-    const v = vectors.get(a.id)!;
-    addTo(g, a, v, dot(v, g.sum));
-  }
+  articles.forEach((a, ai) => {
+    if (a.storyId === null) return;
+    let gi = byStory.get(a.storyId);
+    if (gi === undefined) byStory.set(a.storyId, (gi = newGroup(a.storyId, a.publishedAt.getTime(), true)));
+    addTo(gi, ai, dotWithMap(table, ai, groups[gi]!.sum!));
+  });
+  for (const g of groups) g.sum = null;
 
   const pending = articles
-    .filter((a) => a.storyId === null)
-    .sort((a, b) => a.publishedAt.getTime() - b.publishedAt.getTime() || a.id - b.id);
-  // Scratch space reused for every article: dot product per member, then sum and best per story.
-  const memberDot = new Float64Array(articles.length);
-  const groupSum = new Float64Array(articles.length);
-  const groupBest = new Float64Array(articles.length);
-  const touchedMembers: number[] = [];
-  const touchedGroups: number[] = [];
-  for (const a of pending) {
-    const v = vectors.get(a.id)!;
-    const t = a.publishedAt.getTime();
-    for (const [term, w] of v) {
-      const list = postings.get(term);
-      if (!list) continue;
-      for (let k = 0; k < list.length; k += 2) {
-        const m = list[k]!;
-        if (memberDot[m] === 0) touchedMembers.push(m);
-        memberDot[m] = memberDot[m]! + w * list[k + 1]!;
+    .map((_, ai) => ai)
+    .filter((ai) => articles[ai]!.storyId === null)
+    .sort((x, y) => articles[x]!.publishedAt.getTime() - articles[y]!.publishedAt.getTime() || articles[x]!.id - articles[y]!.id);
+  const limit = Math.max(0, threshold - BOUND_SLACK);
+  // Scratch space reused for every article.
+  const termSlot = new Int32Array(termCount); // term → ±(1 + its index in the article): + rare, − left out
+  const rareDot = new Float64Array(articles.length); // per member
+  const rareSum = new Float64Array(groups.length + pending.length); // per story
+  const rareMax = new Float64Array(groups.length + pending.length);
+  const touchedMembers = new Int32Array(articles.length);
+  const touchedGroups = new Int32Array(groups.length + pending.length);
+  const commonTerms: number[] = [];
+  const exact = new ExactScratch();
+
+  for (const ai of pending) {
+    const [from, to] = [start[ai]!, start[ai + 1]!];
+    const time = articles[ai]!.publishedAt.getTime();
+    for (let j = from; j < to; j++) termSlot[terms[j]!] = j - from + 1;
+
+    // Leave out the common terms with the longest postings while their length stays under the limit.
+    commonTerms.length = 0;
+    for (let j = from; j < to; j++) if (df[terms[j]!]! >= COMMON_DF) commonTerms.push(j);
+    const postings = (j: number) => postingEnd[terms[j]!]! - postingStart[terms[j]!]!;
+    commonTerms.sort((x, y) => postings(y) - postings(x) || x - y);
+    let leftOutSq = 0;
+    for (const j of commonTerms) {
+      const sq = weights[j]! * weights[j]!;
+      if (Math.sqrt(leftOutSq + sq) >= limit) continue;
+      leftOutSq += sq;
+      termSlot[terms[j]!] = -termSlot[terms[j]!]!;
+    }
+    const leftOut = Math.sqrt(leftOutSq);
+
+    // Dot products over the rare terms: per member, then summed and maximised per story.
+    let memberTouches = 0;
+    for (let j = from; j < to; j++) {
+      const t = terms[j]!;
+      if (termSlot[t]! < 0) continue;
+      const w = weights[j]!;
+      for (let p = postingStart[t]!, end = postingEnd[t]!; p < end; p++) {
+        const m = postingArticle[p]!;
+        if (rareDot[m] === 0) touchedMembers[memberTouches++] = m;
+        rareDot[m] = rareDot[m]! + w * postingWeight[p]!;
       }
     }
-    // A story's centroid dot is the sum of its members' dots.
-    for (const m of touchedMembers) {
-      const g = members[m]!.group.index;
-      if (groupSum[g] === 0) touchedGroups.push(g);
-      groupSum[g] = groupSum[g]! + memberDot[m]!;
-      if (memberDot[m]! > groupBest[g]!) groupBest[g] = memberDot[m]!;
-      memberDot[m] = 0;
+    let groupTouches = 0;
+    for (let i = 0; i < memberTouches; i++) {
+      const m = touchedMembers[i]!;
+      const g = groupOf[m]!;
+      if (rareSum[g] === 0) touchedGroups[groupTouches++] = g;
+      rareSum[g] = rareSum[g]! + rareDot[m]!;
+      if (rareDot[m]! > rareMax[g]!) rareMax[g] = rareDot[m]!;
+      rareDot[m] = 0;
     }
-    touchedMembers.length = 0;
-    let best: Group | null = null;
+
+    let best = -1;
     let bestScore = -1;
     let bestDot = 0;
-    for (const gi of touchedGroups) {
+    let bestMet = Infinity;
+    for (let i = 0; i < groupTouches; i++) {
+      const gi = touchedGroups[i]!;
       const g = groups[gi]!;
-      const sum = groupSum[gi]!;
-      const score = Math.max(sum / Math.sqrt(g.normSq), groupBest[gi]!);
-      groupSum[gi] = 0;
-      groupBest[gi] = 0;
-      if (t < g.first - windowMs || t > g.last + windowMs || g.normSq <= 0) continue;
-      if (score > bestScore) [best, bestScore, bestDot] = [g, score, sum];
+      const [sum, max] = [rareSum[gi]!, rareMax[gi]!];
+      rareSum[gi] = 0;
+      rareMax[gi] = 0;
+      if (time < g.first - windowMs || time > g.last + windowMs || g.normSq <= 0) continue;
+      const length = Math.sqrt(g.normSq);
+      const bound = Math.max(max + leftOut * g.commonMax, (sum + leftOut * Math.min(g.commonSum, length)) / length);
+      if (bound < limit) continue;
+      scoreExactly(g, ai, table, termSlot, joinOrder, exact);
+      const score = Math.max(exact.sum / length, exact.best);
+      // Among equal scores the full walk keeps the story it met first.
+      if (score > bestScore || (score === bestScore && exact.met < bestMet)) {
+        [best, bestScore, bestDot, bestMet] = [gi, score, exact.sum, exact.met];
+      }
     }
-    touchedGroups.length = 0;
-    if (best && bestScore >= threshold) {
-      addTo(best, a, v, bestDot);
-      best.added.push(a.id);
+    for (let j = from; j < to; j++) termSlot[terms[j]!] = 0;
+
+    if (best >= 0 && bestScore >= threshold) {
+      addTo(best, ai, bestDot);
+      groups[best]!.added.push(articles[ai]!.id);
     } else {
-      const g = newGroup(null, t);
-      addTo(g, a, v, 0);
-      g.added.push(a.id);
+      const gi = newGroup(null, time, false);
+      addTo(gi, ai, 0);
+      groups[gi]!.added.push(articles[ai]!.id);
     }
   }
 
+  const centroid = new Float64Array(termCount);
   return groups
     .filter((g) => g.added.length > 0)
-    .map((g) => ({ storyId: g.storyId, addArticleIds: g.added, title: representativeTitle(g) }));
+    .map((g) => ({ storyId: g.storyId, addArticleIds: g.added, title: representativeTitle(g, articles, table, centroid) }));
 }
 
-function representativeTitle(group: Group): string {
-  const foreign = group.members.filter((m) => !m.article.isReference);
+/** Article `ai`'s dot product with a story's centroid, walking the smaller of the two (as text-vectors' `dot`). */
+function dotWithMap({ start, terms, weights }: TermTable, ai: number, sum: Map<number, number>): number {
+  const [from, to] = [start[ai]!, start[ai + 1]!];
+  let total = 0;
+  if (to - from <= sum.size) {
+    for (let j = from; j < to; j++) {
+      const other = sum.get(terms[j]!);
+      if (other !== undefined) total += weights[j]! * other;
+    }
+    return total;
+  }
+  for (const [t, w] of sum) {
+    for (let j = from; j < to; j++) if (terms[j] === t) total += w * weights[j]!;
+  }
+  return total;
+}
+
+/** Scratch space of `scoreExactly`, grown as needed. */
+class ExactScratch {
+  sum = 0;
+  best = 0;
+  /** Where the full walk first meets the story: its first shared term's index, then joining order. */
+  met = 0;
+  sharedK = new Int32Array(64);
+  sharedProduct = new Float64Array(64);
+  memberK = new Int32Array(64);
+  memberDot = new Float64Array(64);
+  countPerK = new Int32Array(64);
+  sorted = new Float64Array(64);
+  fit(members: number, terms: number): void {
+    if (this.memberK.length < members) {
+      this.memberK = new Int32Array(members * 2);
+      this.memberDot = new Float64Array(members * 2);
+      this.sorted = new Float64Array(members * 2);
+    }
+    if (this.sharedK.length < terms + 1) {
+      this.sharedK = new Int32Array(terms * 2 + 1);
+      this.sharedProduct = new Float64Array(terms * 2 + 1);
+      this.countPerK = new Int32Array(terms * 2 + 1);
+    }
+  }
+}
+
+/**
+ * A story's exact centroid dot (`sum`) and closest-member dot (`best`) with article `ai`, whose terms'
+ * indexes are in `termSlot` (±(index + 1)), added up in the order of the full inverted-index walk: each
+ * member's products in the article's term order, the members by their first shared term, then in joining
+ * order (the postings' order).
+ */
+function scoreExactly(group: Group, ai: number, table: TermTable, termSlot: Int32Array, joinOrder: Int32Array, out: ExactScratch): void {
+  const { start, terms, weights } = table;
+  const articleTerms = start[ai + 1]! - start[ai]!;
+  out.fit(group.members.length, articleTerms);
+  const { sharedK, sharedProduct, memberK, memberDot, countPerK, sorted } = out;
+  let met = 0;
+  out.met = Infinity;
+  for (const m of group.members) {
+    let shared = 0;
+    for (let j = start[m]!; j < start[m + 1]!; j++) {
+      const slot = termSlot[terms[j]!]!;
+      if (slot === 0) continue;
+      // Kept in the article's term order by insertion (a member shares a handful of terms).
+      const k = Math.abs(slot) - 1;
+      const product = weights[start[ai]! + k]! * weights[j]!;
+      let i = shared++;
+      for (; i > 0 && sharedK[i - 1]! > k; i--) {
+        sharedK[i] = sharedK[i - 1]!;
+        sharedProduct[i] = sharedProduct[i - 1]!;
+      }
+      sharedK[i] = k;
+      sharedProduct[i] = product;
+    }
+    if (shared === 0) continue;
+    let dot = 0;
+    for (let i = 0; i < shared; i++) dot += sharedProduct[i]!;
+    memberK[met] = sharedK[0]!;
+    memberDot[met++] = dot;
+    out.met = Math.min(out.met, sharedK[0]! * 2 ** 32 + joinOrder[m]!);
+  }
+  // Members by first shared term, joining order within one: a stable counting sort (members come in
+  // joining order).
+  countPerK.fill(0, 0, articleTerms + 1);
+  for (let i = 0; i < met; i++) countPerK[memberK[i]! + 1]!++;
+  for (let k = 0; k < articleTerms; k++) countPerK[k + 1]! += countPerK[k]!;
+  for (let i = 0; i < met; i++) sorted[countPerK[memberK[i]!]!++] = memberDot[i]!;
+  out.sum = 0;
+  out.best = 0;
+  for (let i = 0; i < met; i++) {
+    out.sum += sorted[i]!;
+    if (sorted[i]! > out.best) out.best = sorted[i]!;
+  }
+}
+
+/** The foreign article closest to the centroid (earliest on a tie); `centroid` is zeroed scratch, left zeroed. */
+function representativeTitle(group: Group, articles: ClusterArticle[], { start, terms, weights }: TermTable, centroid: Float64Array): string {
+  for (const m of group.members) for (let j = start[m]!; j < start[m + 1]!; j++) centroid[terms[j]!] = centroid[terms[j]!]! + weights[j]!;
+  const foreign = group.members.filter((m) => !articles[m]!.isReference);
   const pool = foreign.length > 0 ? foreign : group.members;
   const norm = Math.sqrt(group.normSq) || 1;
-  let best = pool[0]!;
+  let best = articles[pool[0]!]!;
   let bestScore = -Infinity;
   for (const m of pool) {
-    const score = dot(m.vector, group.sum) / norm;
-    const earlier = m.article.publishedAt.getTime() < best.article.publishedAt.getTime();
-    if (score > bestScore + 1e-9 || (Math.abs(score - bestScore) <= 1e-9 && earlier)) [best, bestScore] = [m, score];
+    let dot = 0;
+    for (let j = start[m]!; j < start[m + 1]!; j++) dot += weights[j]! * centroid[terms[j]!]!;
+    const score = dot / norm;
+    const earlier = articles[m]!.publishedAt.getTime() < best.publishedAt.getTime();
+    if (score > bestScore + 1e-9 || (Math.abs(score - bestScore) <= 1e-9 && earlier)) [best, bestScore] = [articles[m]!, score];
   }
-  return best.article.title;
+  for (const m of group.members) for (let j = start[m]!; j < start[m + 1]!; j++) centroid[terms[j]!] = 0;
+  return best.title;
 }

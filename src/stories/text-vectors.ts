@@ -92,3 +92,85 @@ export function pairwiseSimilarity(texts: Array<{ title: string; summary: string
   const vectors = counts.map((c) => weigh(c, idf));
   return vectors.map((a) => vectors.map((b) => dot(a, b)));
 }
+
+/**
+ * Unit TF-IDF vectors of many texts, terms numbered 0…termCount−1, in flat arrays: text i's terms are
+ * `terms[start[i] … start[i+1])`, with their `weights`. The same weights, in the same order, as
+ * `weigh(termCounts(…), inverseDocumentFrequency(…))` over the texts, without a Map per text.
+ * `df[t]`: how many texts have term t.
+ */
+export interface TermTable {
+  start: Int32Array;
+  terms: Int32Array;
+  weights: Float64Array;
+  termCount: number;
+  df: Int32Array;
+}
+
+export function numberedVectors(texts: ReadonlyArray<{ title: string; summary: string }>): TermTable {
+  const numbers = new Map<string, number>();
+  let df = new Int32Array(1024);
+  /** Per term: the last text it was seen in, and where in that text's slice. */
+  let seenIn = new Int32Array(1024).fill(-1);
+  let slotOf = new Int32Array(1024);
+  const start = new Int32Array(texts.length + 1);
+  let terms = new Int32Array(texts.length * 16 + 16);
+  let weights = new Float64Array(terms.length);
+  let n = 0;
+  let termCount = 0;
+  const count = (token: string, i: number, tf: number) => {
+    let t = numbers.get(token);
+    if (t === undefined) {
+      numbers.set(token, (t = termCount++));
+      if (t === df.length) {
+        df = grow(df, t * 2);
+        seenIn = grow(seenIn, t * 2).fill(-1, t);
+        slotOf = grow(slotOf, t * 2);
+      }
+    }
+    if (seenIn[t] === i) {
+      weights[slotOf[t]!] = weights[slotOf[t]!]! + tf;
+      return;
+    }
+    if (n === terms.length) [terms, weights] = [grow(terms, n * 2), grow(weights, n * 2)];
+    seenIn[t] = i;
+    slotOf[t] = n;
+    df[t]!++;
+    terms[n] = t;
+    weights[n++] = tf;
+  };
+  texts.forEach((text, i) => {
+    start[i] = n;
+    for (const token of tokenize(text.title)) count(token, i, TITLE_WEIGHT);
+    for (const token of tokenize(text.summary)) count(token, i, 1);
+  });
+  start[texts.length] = n;
+
+  // Term counts → unit TF-IDF weights, each text in place (a weight ≤ 0 would be dropped, as in `weigh`).
+  const idf = new Float64Array(termCount);
+  for (let t = 0; t < termCount; t++) idf[t] = Math.log(1 + texts.length / df[t]!);
+  let kept = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const [from, to] = [start[i]!, start[i + 1]!];
+    start[i] = kept;
+    let norm = 0;
+    for (let j = from; j < to; j++) {
+      const w = weights[j]! * idf[terms[j]!]!;
+      if (w <= 0) continue;
+      terms[kept] = terms[j]!;
+      weights[kept++] = w;
+      norm += w * w;
+    }
+    if (norm === 0) continue;
+    const length = Math.sqrt(norm);
+    for (let j = start[i]!; j < kept; j++) weights[j] = weights[j]! / length;
+  }
+  start[texts.length] = kept;
+  return { start, terms, weights, termCount, df: df.subarray(0, termCount) };
+}
+
+function grow<T extends Int32Array | Float64Array>(array: T, size: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(size);
+  bigger.set(array);
+  return bigger;
+}
