@@ -2,7 +2,7 @@
 // Always the real resend SDK against the local fake; nothing lost, nothing duplicated.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runTick } from "../src/digest/tick";
+import { MAX_CLAIMS, runTick } from "../src/digest/tick";
 import type { Mailer } from "../src/mail/mailer";
 import { addSubscriber, createDigestWorld, deliveriesOf, seedStory, type DigestWorld } from "./helpers/digest-world";
 import { sentPerRecipient } from "./helpers/fake-resend";
@@ -171,12 +171,12 @@ describe("a sender dying around the provider call", () => {
 
   it("a batch that kills its sender every time is failed after a bounded number of claims", async () => {
     const ids = await subscribers(1);
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < MAX_CLAIMS; i++) {
       await expect(runTick(w.withMailer(dyingBefore))).rejects.toThrow("process killed");
       w.clock.advance(6 * 60_000);
     }
     expect(await runTick(w.deps)).toMatchObject({ sent: 0, failed: 1 });
     const [row] = await deliveriesOf(w.db, ids[0]!);
-    expect(row).toMatchObject({ status: "failed", reason: "gave up: claimed 5 times without an answer recorded" });
+    expect(row).toMatchObject({ status: "failed", reason: `gave up: claimed ${MAX_CLAIMS} times without an answer recorded` });
   });
 });

@@ -19,6 +19,13 @@ import { PlannedBatches } from "./planned-batches";
 import { sendQueue, WorkSignal, type SendTotals } from "./send-queue";
 import type { CandidateStory } from "./types";
 
+/**
+ * A batch claimed this many times without an answer recorded is failed, with the reason kept: a batch
+ * that kills its sender every time must not stop the morning for everyone. Each claim is one lease (a
+ * crash or kill while it was out); 10 leaves room for a deploy or two restarting workers mid-run.
+ */
+export const MAX_CLAIMS = 10;
+
 export interface TickDeps extends Deps {
   /** Monotonic time and sleep for pacing and backoff (tests: a virtual clock). */
   pacer?: Pacer;
@@ -158,7 +165,7 @@ async function tick(deps: TickDeps, options: TickOptions, pacer: Pacer): Promise
       },
       batchSize,
       leaseMs,
-      maxClaims: 5,
+      maxClaims: MAX_CLAIMS,
       reclaimEveryMs: 30_000,
       planned,
     },
