@@ -27,8 +27,10 @@ function joined(items: readonly Item[], on: (index: number) => boolean) {
   return raw(html);
 }
 
+// An option's value is its text when it has no value attribute (HTML's option value algorithm): left out
+// where they are the same, a quarter of the manage page's bytes.
 const TimeOption = ({ value, label, on }: { value: string; label: string; on: boolean }) => (
-  <option value={value} selected={on}>
+  <option value={value === label ? undefined : value} selected={on}>
     {label}
   </option>
 );
