@@ -28,6 +28,68 @@ export interface FastFakeResend {
 
 const TO = Buffer.from('"to":["');
 
+/**
+ * Finds the recipients of a batch body as its chunks arrive, without joining them: joining 3.8 MB per
+ * call cost the fake more CPU than everything else it does, on the cores the measured run needs. A `"to":["`
+ * or an address split across two chunks is carried over.
+ */
+export class RecipientScan {
+  readonly to: string[] = [];
+  length = 0;
+  first = -1;
+  /** An address begun in an earlier chunk, not yet closed. */
+  pending: string | null = null;
+  /** The last bytes of the previous chunk that could begin a `"to":["`. */
+  private carry: Buffer = Buffer.alloc(0);
+  readonly kept: Buffer[] | null;
+
+  constructor(keep: boolean) {
+    this.kept = keep ? [] : null;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.first < 0 && chunk.length > 0) this.first = chunk[0]!;
+    this.length += chunk.length;
+    this.kept?.push(chunk);
+    let from = 0;
+    if (this.pending !== null) {
+      const end = chunk.indexOf(34 /* " */);
+      if (end < 0) {
+        this.pending += chunk.toString("utf8");
+        return;
+      }
+      this.to.push(this.pending + chunk.toString("utf8", 0, end));
+      this.pending = null;
+      from = end + 1;
+    } else if (this.carry.length > 0) {
+      // A marker straddling the boundary starts inside the carry (the chunk's first bytes alone are too short).
+      const window = Buffer.concat([this.carry, chunk.subarray(0, TO.length - 1)]);
+      const at = window.indexOf(TO);
+      if (at >= 0) from = this.address(chunk, at + TO.length - this.carry.length);
+    }
+    for (let at = chunk.indexOf(TO, from); at >= 0 && from < chunk.length; at = chunk.indexOf(TO, from)) {
+      from = this.address(chunk, at + TO.length);
+    }
+    if (this.pending !== null) this.carry = Buffer.alloc(0);
+    else {
+      // What could begin a marker: the unscanned end, over as many (small) chunks as it takes.
+      const rest = from === 0 ? Buffer.concat([this.carry, chunk.subarray(Math.max(0, chunk.length - (TO.length - 1)))]) : chunk.subarray(from);
+      this.carry = Buffer.from(rest.subarray(Math.max(0, rest.length - (TO.length - 1))));
+    }
+  }
+
+  /** Reads the address starting at `start`; returns where scanning goes on. */
+  private address(chunk: Buffer, start: number): number {
+    const end = chunk.indexOf(34 /* " */, start);
+    if (end < 0) {
+      this.pending = chunk.toString("utf8", start);
+      return chunk.length;
+    }
+    this.to.push(chunk.toString("utf8", start, end));
+    return end + 1;
+  }
+}
+
 export async function startFastFakeResend(options: { parseEvery?: number } = {}): Promise<FastFakeResend> {
   const parseEvery = options.parseEvery ?? 50;
   let accepted = 0;
@@ -46,9 +108,9 @@ export async function startFastFakeResend(options: { parseEvery?: number } = {})
   };
   const error = (status: number, name: string, message: string) => JSON.stringify({ statusCode: status, name, message });
 
-  const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, scan: RecipientScan) => {
     requests++;
-    bytes += body.length;
+    bytes += scan.length;
     if (req.method !== "POST" || req.url !== "/emails/batch") return reply(res, 404, error(404, "not_found", "Not found"));
     if (!String(req.headers.authorization ?? "").startsWith("Bearer ")) return reply(res, 401, error(401, "missing_api_key", "Missing API key"));
     const key = req.headers["idempotency-key"];
@@ -59,16 +121,11 @@ export async function startFastFakeResend(options: { parseEvery?: number } = {})
         return reply(res, 200, previous);
       }
     }
-    const to: string[] = [];
-    for (let at = body.indexOf(TO); at >= 0; at = body.indexOf(TO, at + TO.length)) {
-      const start = at + TO.length;
-      const end = body.indexOf(34 /* " */, start);
-      to.push(body.toString("utf8", start, end));
-    }
-    if (to.length === 0 || to.length > 100 || body[0] !== 0x5b /* [ */) return reply(res, 422, error(422, "validation_error", "Invalid body"));
-    if (requests % parseEvery === 1) {
+    const to = scan.to;
+    if (to.length === 0 || to.length > 100 || scan.first !== 0x5b /* [ */ || scan.pending !== null) return reply(res, 422, error(422, "validation_error", "Invalid body"));
+    if (scan.kept) {
       try {
-        const parsed = JSON.parse(body.toString("utf8")) as Array<{ to?: string[]; html?: string }>;
+        const parsed = JSON.parse(Buffer.concat(scan.kept).toString("utf8")) as Array<{ to?: string[]; html?: string }>;
         if (parsed.length !== to.length || parsed.some((e, i) => e.to?.[0] !== to[i] || typeof e.html !== "string")) malformed++;
       } catch {
         malformed++;
@@ -86,10 +143,12 @@ export async function startFastFakeResend(options: { parseEvery?: number } = {})
     reply(res, 200, answer);
   };
 
+  let arrivals = 0;
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => handle(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    // Every parseEvery-th body is also kept whole, to check the scan against a full parse.
+    const scan = new RecipientScan(arrivals++ % parseEvery === 0);
+    req.on("data", (c: Buffer) => scan.push(c));
+    req.on("end", () => handle(req, res, scan));
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
