@@ -7,7 +7,10 @@ import { promisify } from "node:util";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 export interface RenderFigures {
+  /** Digests assembled (a fresh renderer, then again with its parts cached). */
   digests: number;
+  /** Digests fully rendered with React Email (the first of them). */
+  fullSample: number;
   storiesPerDigest: number;
   /** ms per digest. */
   fullMs: number;
@@ -19,8 +22,9 @@ export interface RenderFigures {
   speedupCached: number;
 }
 
-export async function benchRendering(subscribers: number): Promise<RenderFigures> {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "bench/digest-render.ts", "--subscribers", String(subscribers), "--json"], {
+export async function benchRendering(subscribers: number, fullSample: number): Promise<RenderFigures> {
+  const args = ["--import", "tsx", "bench/digest-render.ts", "--subscribers", String(subscribers), "--full-sample", String(fullSample), "--json"];
+  const { stdout } = await promisify(execFile)(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production" },
     maxBuffer: 10 * 2 ** 20,

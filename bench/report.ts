@@ -60,7 +60,7 @@ export function targetsOf(result: Omit<BenchResult, "targets">): Target[] {
     if (pg.naive) out.push({ name: "Faster than naive rendering: the whole run", target: "≥ 20×", value: `${pg.naive.ratio}×`, met: pg.naive.ratio >= 20 });
   }
   const r = result.rendering;
-  if (r) out.push({ name: "Faster than naive rendering: rendering alone", target: "≥ 20×", value: `${r.speedupFresh.toFixed(0)}× (fresh renderer), ${r.speedupCached.toFixed(0)}× (parts cached)`, met: r.speedupFresh >= 20 });
+  if (r) out.push({ name: "Faster than naive rendering: rendering alone", target: "≥ 20×", value: `${r.speedupFresh.toFixed(0)}× (fresh renderer, ${n(r.digests)} digests)`, met: r.speedupFresh >= 20 });
   const lite = result.morning.pglite;
   if (lite) out.push({ name: `Morning run, PGlite, ${n(lite.world.subscribers)} subscribers`, target: "≤ 10 s for 10,000", value: s(lite.run.wallMs), met: lite.run.wallMs <= 10_000 * (lite.world.subscribers / 10_000) && lite.check.ok });
   for (const i of result.ingestion) {
@@ -95,7 +95,7 @@ export function markdownTable(result: BenchResult): string {
   if (result.morning.pglite) rows.push(...morningRows(result.morning.pglite));
   if (result.rendering) {
     const r = result.rendering;
-    rows.push(`| Rendering alone, ${n(r.digests)} digests (${r.storiesPerDigest.toFixed(1)} stories each): full React Email render vs cached assembly | ${r.fullMs.toFixed(3)} ms vs ${r.assembledFreshMs.toFixed(3)} ms per digest with a fresh renderer (**${r.speedupFresh.toFixed(0)}×**), ${r.assembledCachedMs.toFixed(3)} ms once parts are cached (${r.speedupCached.toFixed(0)}×) |`);
+    rows.push(`| Rendering alone: a fresh renderer assembling ${n(r.digests)} digests (one sending process's share; ${r.storiesPerDigest.toFixed(1)} stories each) vs a full React Email render per digest (timed on ${n(r.fullSample)}) | ${r.assembledFreshMs.toFixed(3)} ms vs ${r.fullMs.toFixed(3)} ms per digest (**${r.speedupFresh.toFixed(0)}×**); ${r.assembledCachedMs.toFixed(3)} ms once every part is cached (${r.speedupCached.toFixed(0)}×) |`);
   }
   for (const i of result.ingestion) {
     rows.push(`| Ingestion, ${i.database}: ${i.feeds} feeds × ${i.items} items from disk (parse, normalise, store, group, score) | ${s(i.firstRunMs)} (parsing ${s(i.parseMs)}, storing ${s(i.firstRun.sourcesMs)}, grouping and scoring ${s(i.firstRun.clusterMs)}); ${n(i.firstRun.articles)} articles → ${n(i.firstRun.stories)} stories; second run ${s(i.secondRunMs)} |`);
