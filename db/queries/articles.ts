@@ -1,6 +1,6 @@
 // Articles: inserted once (deduplicated by canonical URL and by a feed's guid), attached to stories, purged
 // after the retention period.
-import { and, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, gte, isNull, lt, or, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../client";
 import { articles } from "../schema";
 import { textArray } from "./array-literal";
@@ -23,7 +23,7 @@ const CHUNK = 500;
 
 /**
  * Which of these items are already stored: URLs anywhere, guids within the source. Used before
- * translating, so a paid translation is never spent on an article we already have.
+ * translating, so a paid translation is never spent on an article we already have. One statement.
  */
 export async function findStoredKeys(
   db: Db,
@@ -31,17 +31,22 @@ export async function findStoredKeys(
 ): Promise<{ urls: Set<string>; guids: Set<string> }> {
   const urls = new Set<string>();
   const guids = new Set<string>();
-  // One array parameter per list (array-literal.ts): ingestion asks this for every feed it reads.
-  if (keys.urls.length > 0) {
-    const rows = await db.select({ url: articles.url }).from(articles).where(sql`${articles.url} = any(${textArray(keys.urls)}::text[])`);
-    for (const r of rows) urls.add(r.url);
-  }
-  if (keys.sourceId !== null && keys.guids.length > 0) {
-    const rows = await db
-      .select({ guid: articles.guid })
-      .from(articles)
-      .where(and(eq(articles.sourceId, keys.sourceId), sql`${articles.guid} = any(${textArray(keys.guids)}::text[])`));
-    for (const r of rows) if (r.guid !== null) guids.add(r.guid);
+  const byGuid = keys.sourceId !== null && keys.guids.length > 0;
+  if (keys.urls.length === 0 && !byGuid) return { urls, guids };
+  // One array parameter per list (array-literal.ts): ingestion asks this for every feed it translates.
+  const rows = await db
+    .select({ url: articles.url, guid: articles.guid, sourceId: articles.sourceId })
+    .from(articles)
+    .where(
+      or(
+        sql`${articles.url} = any(${textArray(keys.urls)}::text[])`,
+        byGuid ? and(eq(articles.sourceId, keys.sourceId!), sql`${articles.guid} = any(${textArray(keys.guids)}::text[])`) : undefined,
+      ),
+    );
+  const asked = { urls: new Set(keys.urls), guids: new Set(keys.guids) };
+  for (const r of rows) {
+    if (asked.urls.has(r.url)) urls.add(r.url);
+    if (byGuid && r.sourceId === keys.sourceId && r.guid !== null && asked.guids.has(r.guid)) guids.add(r.guid);
   }
   return { urls, guids };
 }
@@ -53,14 +58,18 @@ const instant = (v: Date | null | undefined): string | null => (v instanceof Dat
 /**
  * Inserts what is new; a row whose URL or (source, guid) exists is skipped. Returns the inserted rows.
  * One array parameter per column: building a 500-row insert with 9,000 parameters cost ingestion more than
- * PostgreSQL spent running it. Omitted fields get the column defaults.
+ * PostgreSQL spent running it. Omitted fields get the column defaults. `alongside`: a data-modifying
+ * statement run within the first insert statement (as a WITH query), or alone when there is nothing to
+ * insert — a feed's fetch state is recorded this way, in the same round trip and commit as its articles.
  */
-export async function insertArticles(db: Db, rows: NewArticle[]): Promise<Array<{ id: number; url: string }>> {
+export async function insertArticles(db: Db, rows: NewArticle[], alongside?: SQLWrapper): Promise<Array<{ id: number; url: string }>> {
   const inserted: Array<{ id: number; url: string }> = [];
+  if (rows.length === 0 && alongside) await db.execute(alongside.getSQL());
   for (let i = 0; i < rows.length; i += CHUNK * 4) {
     const part = rows.slice(i, i + CHUNK * 4);
     const column = <T>(f: (r: NewArticle) => T, to: (v: T) => string | null) => textArray(part.map((r) => to(f(r))));
     const result = (await db.execute(sql`
+      ${i === 0 && alongside ? sql`with alongside as (${alongside.getSQL()})` : sql``}
       insert into articles (source_id, story_id, url, guid, title, summary, original_title, original_summary, language,
                             translated, untranslated, country, outlet, is_reference, is_sample, author, published_at, fetched_at)
       select v.source_id::int, v.story_id::int, v.url, v.guid, v.title, coalesce(v.summary, ''), v.original_title,

@@ -106,7 +106,20 @@ export async function recordFetchSuccess(
   validators: { etag?: string | null; lastModified?: string | null },
   now: Date,
 ): Promise<void> {
-  await db
+  await fetchSuccessUpdate(db, id, validators, now);
+}
+
+/**
+ * recordFetchSuccess's statement, not yet run: insertArticles runs it in the same statement as the feed's
+ * new articles (one round trip and one commit per feed instead of two).
+ */
+export function fetchSuccessUpdate(
+  db: Db,
+  id: number,
+  validators: { etag?: string | null; lastModified?: string | null },
+  now: Date,
+) {
+  return db
     .update(sources)
     .set({
       ...(validators.etag !== undefined ? { etag: validators.etag } : {}),

@@ -2,11 +2,11 @@
 // record the fetch state on the source row. Never throws for a feed problem: the error is the outcome.
 import type { Db } from "../../db/client";
 import { findStoredKeys, type NewArticle } from "../../db/queries/articles";
-import { recordFetchFailure, recordFetchSuccess, type Source } from "../../db/queries/sources";
+import { fetchSuccessUpdate, recordFetchFailure, recordFetchSuccess, type Source } from "../../db/queries/sources";
 import type { FeedItem } from "../feeds/types";
 import type { Logger } from "../log";
 import { storeArticles } from "./store-articles";
-import { translateItems, type TranslationRun } from "./translate-items";
+import { mayTranslate, translateItems, type TranslationRun } from "./translate-items";
 
 export type LoadedFeed =
   | { status: "ok"; items: FeedItem[]; etag: string | null; lastModified: string | null; warnings?: string[] }
@@ -63,13 +63,18 @@ export async function ingestSource(ctx: SourceContext, source: Source): Promise<
   const recent = items.filter((item) => item.published >= ctx.keepSince);
   outcome.tooOld = items.length - recent.length;
 
-  // Only what we do not have yet is translated (translation costs money) and inserted.
-  const stored = await findStoredKeys(ctx.db, {
-    urls: recent.map((i) => i.link),
-    sourceId: source.id,
-    guids: recent.flatMap((i) => (i.guid ? [i.guid] : [])),
-  });
-  const fresh = recent.filter((i) => !stored.urls.has(i.link) && !(i.guid && stored.guids.has(i.guid)));
+  // Only what we do not have yet is translated (translation costs money): when some item may be
+  // translated, the stored ones are looked up and left out first. Otherwise the insert alone skips them.
+  const languages = recent.map((i) => i.language || source.language);
+  let fresh = recent;
+  if (mayTranslate(ctx.translation, languages)) {
+    const stored = await findStoredKeys(ctx.db, {
+      urls: recent.map((i) => i.link),
+      sourceId: source.id,
+      guids: recent.flatMap((i) => (i.guid ? [i.guid] : [])),
+    });
+    fresh = recent.filter((i) => !stored.urls.has(i.link) && !(i.guid && stored.guids.has(i.guid)));
+  }
   const english = await translateItems(
     ctx.translation,
     fresh.map((i) => ({ title: i.title, summary: i.summary, language: i.language || source.language })),
@@ -94,11 +99,12 @@ export async function ingestSource(ctx: SourceContext, source: Source): Promise<
     publishedAt: item.published,
     fetchedAt: ctx.now,
   }));
-  const result = await storeArticles(ctx.db, rows);
+  // The fetch state is recorded in the same statement as the articles.
+  const fetched = fetchSuccessUpdate(ctx.db, source.id, { etag: loaded.etag, lastModified: loaded.lastModified }, ctx.now);
+  const result = await storeArticles(ctx.db, rows, fetched);
   outcome.new = result.created.size;
   outcome.duplicate = recent.length - result.created.size;
 
-  await recordFetchSuccess(ctx.db, source.id, { etag: loaded.etag, lastModified: loaded.lastModified }, ctx.now);
   if (loaded.warnings?.length) ctx.log.info("feed warnings", { source: source.slug, warnings: loaded.warnings.slice(0, 5) });
   return outcome;
 }

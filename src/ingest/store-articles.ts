@@ -1,5 +1,6 @@
 // The one way articles enter the database, for feed items and pushed articles alike: insert what is new
 // (duplicates by canonical URL or by the feed's guid are skipped by the database itself).
+import type { SQLWrapper } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { insertArticles, type NewArticle } from "../../db/queries/articles";
 
@@ -9,11 +10,12 @@ export interface StoreResult {
   duplicates: number;
 }
 
-export async function storeArticles(db: Db, rows: NewArticle[]): Promise<StoreResult> {
+/** `alongside`: a write to make in the same statement (see insertArticles), e.g. the feed's fetch state. */
+export async function storeArticles(db: Db, rows: NewArticle[], alongside?: SQLWrapper): Promise<StoreResult> {
   // The same URL twice in one batch is one article.
   const seen = new Set<string>();
   const unique = rows.filter((r) => (seen.has(r.url) ? false : (seen.add(r.url), true)));
-  const inserted = await insertArticles(db, unique);
+  const inserted = await insertArticles(db, unique, alongside);
   const created = new Map(inserted.map((r) => [r.url, r.id]));
   return { created, duplicates: rows.length - created.size };
 }

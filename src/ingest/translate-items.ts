@@ -31,6 +31,11 @@ export function startTranslationRun(translator: Translator | null): TranslationR
   return { translator, stoppedBecause: null, textsTranslated: 0, failures: 0 };
 }
 
+/** Whether translateItems could translate any of these texts (a translator, not stopped, a non-English one). */
+export function mayTranslate(run: TranslationRun, languages: string[]): boolean {
+  return run.translator !== null && run.stoppedBecause === null && languages.some((language) => !isEnglish(language));
+}
+
 export async function translateItems(run: TranslationRun, items: TextItem[], log: Logger): Promise<EnglishText[]> {
   const out: EnglishText[] = items.map((item) => ({
     title: item.title,
