@@ -49,10 +49,20 @@ export interface NewStoryRow {
   isSample: boolean;
 }
 
+/**
+ * One statement, one array parameter per column (a first ingestion makes ~1,000 stories: as a values
+ * list that was 6,000 parameters, longer for drizzle to build than for PostgreSQL to insert).
+ */
 export async function insertStories(db: Db, rows: NewStoryRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await db.insert(stories).values(rows.slice(i, i + CHUNK).map((r) => ({ ...r, updatedAt: r.firstSeenAt })));
-  }
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    insert into ${stories} (id, title, first_seen_at, last_article_at, is_sample, updated_at)
+    select v.id, v.title, v.first_seen_at, v.last_article_at, v.is_sample, v.first_seen_at
+    from unnest(${`{${rows.map((r) => r.id).join(",")}}`}::int[], ${textArray(rows.map((r) => r.title))}::text[],
+                ${textArray(rows.map((r) => r.firstSeenAt.toISOString()))}::timestamptz[],
+                ${textArray(rows.map((r) => r.lastArticleAt.toISOString()))}::timestamptz[],
+                ${`{${rows.map((r) => (r.isSample ? "t" : "f")).join(",")}}`}::boolean[])
+         as v(id, title, first_seen_at, last_article_at, is_sample)`);
 }
 
 /** One story (tests, small callers); the ingest path uses reserveStoryIds + insertStories. */
