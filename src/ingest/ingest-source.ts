@@ -63,11 +63,12 @@ export async function ingestSource(ctx: SourceContext, source: Source): Promise<
   const recent = items.filter((item) => item.published >= ctx.keepSince);
   outcome.tooOld = items.length - recent.length;
 
-  // Only what we do not have yet is translated (translation costs money): when some item may be
-  // translated, the stored ones are looked up and left out first. Otherwise the insert alone skips them.
+  // Only what we do not have yet is translated (translation costs money), and a feed read before mostly
+  // repeats items we have: then the stored ones are looked up and left out first. A feed never read is
+  // inserted at once with nothing to translate (the insert skips whatever is stored all the same).
   const languages = recent.map((i) => i.language || source.language);
   let fresh = recent;
-  if (mayTranslate(ctx.translation, languages)) {
+  if (source.lastSuccessAt !== null || mayTranslate(ctx.translation, languages)) {
     const stored = await findStoredKeys(ctx.db, {
       urls: recent.map((i) => i.link),
       sourceId: source.id,
