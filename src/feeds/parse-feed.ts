@@ -34,8 +34,13 @@ function createParser(): XMLParser {
     transformAttributeName: safeName,
     stopNodes: textElements.map((name) => `*.${name}`),
     isArray: (name) => ["item", "entry", "link", "author"].includes(name),
+    // The callbacks above look at names only: no path string built for every element.
+    jPath: false,
   });
 }
+
+/** Built once: building a parser compiles its options (stop-node paths) each time. parse() keeps no state. */
+let parser: XMLParser | undefined;
 
 function rootName(tree: Record<string, unknown>): string | undefined {
   return Object.keys(tree).find((key) => !key.startsWith("?") && key !== "#text");
@@ -61,7 +66,7 @@ export function parseFeed(xml: string, options: ParseOptions): ParsedFeed {
   const problem = validation === true ? null : `line ${validation.err.line}: ${validation.err.msg}`;
   let tree: Record<string, unknown>;
   try {
-    tree = createParser().parse(body) as Record<string, unknown>;
+    tree = (parser ??= createParser()).parse(body) as Record<string, unknown>;
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ");
     throw new FeedParseError(`malformed XML (${reason.slice(0, 200)})`);
