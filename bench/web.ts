@@ -4,15 +4,18 @@
 //   - POST /unsubscribe/<token> with "List-Unsubscribe=One-Click" (RFC 8058): each request a different
 //     subscriber's link, in order; when the requests outnumber the subscribers the list starts again
 //     and those requests re-unsubscribe someone already unsubscribed (reported as `repeated`).
-// autocannon runs in this process, so on a 2-core machine it competes with the server and PostgreSQL.
+// autocannon runs in a third process (bench/web-load.ts); on a 2-core machine it competes with the server and
+// PostgreSQL for the cores.
 import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import { connectPostgres, type Database } from "../db/client";
 import { openPglite } from "../db/pglite";
 import { linkFor } from "../src/tokens";
 import { someSubscribers } from "./bench-queries";
+import type { LoadJob, LoadResult } from "./web-load";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = "bench-web-secret-bench-web-secret-0123456789";
@@ -56,23 +59,32 @@ function startServer(kind: WebOptions["kind"], location: string) {
   return { port, stop: () => (child.send({ type: "stop" }), stopped) };
 }
 
-function load(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false, outputStream: { write() {} } as never });
-  });
+/** Runs autocannon in its own process (bench/web-load.ts). */
+async function load(job: LoadJob): Promise<LoadResult> {
+  const dir = await mkdtemp(join(tmpdir(), "wd-web-load-"));
+  try {
+    const file = join(dir, "job.json");
+    await writeFile(file, JSON.stringify(job));
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/web-load.ts"), file], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    return await new Promise<LoadResult>((resolve, reject) => {
+      child.on("message", (m: { result: LoadResult }) => resolve(m.result));
+      child.once("exit", (code) => reject(new Error(`autocannon process exited (${code})`)));
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
-function figures(endpoint: string, r: autocannon.Result, distinct: number): EndpointFigures {
+function figures(endpoint: string, r: LoadResult, distinct: number): EndpointFigures {
   return {
     endpoint,
-    requests: r.requests.total,
-    requestsPerSecond: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    maxMs: r.latency.max,
+    requests: r.total,
+    requestsPerSecond: r.perSecond,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    maxMs: r.maxMs,
     non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
+    errors: r.errors,
     distinctSubscribers: distinct,
   };
 }
@@ -89,31 +101,22 @@ export async function benchWeb(options: WebOptions): Promise<EndpointFigures[]> 
   const server = startServer(options.kind, options.location);
   try {
     const base = `http://127.0.0.1:${await server.port}`;
-    const common = { url: base, connections: options.connections, duration: options.durationS };
+    const common = { url: base, connections: options.connections, durationS: options.durationS };
     // A second's warm-up (JIT, connection pool), not measured (not in a smoke run).
-    if (options.durationS > 1) await load({ ...common, duration: 1, requests: [{ method: "GET", path: manage[0]! }] });
+    if (options.durationS > 1) await load({ ...common, durationS: 1, method: "GET", paths: [manage[0]!] });
 
-    let m = 0;
-    const get = await load({
-      ...common,
-      requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: manage[m++ % manage.length]! }) }],
-    });
-    const manageFigures = figures("GET /manage/<token>", get, Math.min(m, manage.length));
+    const get = await load({ ...common, method: "GET", paths: manage });
+    const manageFigures = figures("GET /manage/<token>", get, Math.min(get.used, manage.length));
     say(`  manage page: ${manageFigures.requestsPerSecond} req/s, p50 ${manageFigures.p50Ms} ms, p99 ${manageFigures.p99Ms} ms`);
 
-    let u = 0;
     const post = await load({
       ...common,
-      requests: [
-        {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: "List-Unsubscribe=One-Click",
-          setupRequest: (req) => ({ ...req, path: unsubscribe[u++ % unsubscribe.length]! }),
-        },
-      ],
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+      paths: unsubscribe,
     });
-    const oneClick = { ...figures("POST /unsubscribe/<token> (one-click)", post, Math.min(u, unsubscribe.length)), repeated: Math.max(0, u - unsubscribe.length) };
+    const oneClick = { ...figures("POST /unsubscribe/<token> (one-click)", post, Math.min(post.used, unsubscribe.length)), repeated: Math.max(0, post.used - unsubscribe.length) };
     say(`  one-click unsubscribe: ${oneClick.requestsPerSecond} req/s, p50 ${oneClick.p50Ms} ms, p99 ${oneClick.p99Ms} ms (${oneClick.distinctSubscribers} subscribers)`);
     return [manageFigures, oneClick];
   } finally {
