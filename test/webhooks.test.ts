@@ -108,6 +108,19 @@ describe("POST /webhooks/resend", () => {
     expect(await database.db.select().from(webhookEvents).where(eq(webhookEvents.id, "msg_delivered"))).toHaveLength(1);
   });
 
+  it("an event type named like an object's own members (constructor, toString, __proto__) changes nothing", async () => {
+    // Found by abuse-properties (seed -1960760450): "constructor" looked up in a plain object gave a status.
+    for (const [i, type] of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"].entries()) {
+      const d = signed(event(type, "fine@example.com"), `msg_proto_${i}`);
+      const res = await post(d.body, d.headers);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true, suppressed: false });
+    }
+    const [row] = await database.db.select().from(subscribers).where(eq(subscribers.email, "fine@example.com"));
+    expect(row!.status).toBe("active");
+    expect(await database.db.select().from(suppressions).where(eq(suppressions.email, "fine@example.com"))).toHaveLength(0);
+  });
+
   it("a bad, missing, stale or replayed-with-another-body signature gets 401 JSON and changes nothing", async () => {
     const good = signed(event("email.bounced", "fine@example.com"), "msg_evil");
     const cases: Array<[string, Record<string, string>]> = [

@@ -17,11 +17,12 @@ import {
 import { linkFor } from "../tokens";
 import type { Subscriber } from "../../db/queries/subscribers";
 
-const notices: Record<string, string> = {
-  saved: "Your changes are saved.",
-  paused: "Deliveries are paused. Resume whenever you like.",
-  resumed: "Deliveries are back on.",
-};
+// A Map: `?done=` is the visitor's text, and a plain object would answer "constructor" too.
+const notices = new Map([
+  ["saved", "Your changes are saved."],
+  ["paused", "Deliveries are paused. Resume whenever you like."],
+  ["resumed", "Deliveries are back on."],
+]);
 
 function rawOf(s: Subscriber): RawPreferences {
   return {
@@ -39,7 +40,7 @@ export function manageRoutes(deps: Deps) {
   const render = (c: Context, s: Subscriber, values: RawPreferences, errors: FieldErrors, status: 200 | 400 = 200) => {
     const token = c.req.param("token") ?? "";
     const unsubscribeUrl = linkFor("", deps.config.appSecret, "unsubscribe", s, deps.clock());
-    const notice = notices[c.req.query("done") ?? ""];
+    const notice = notices.get(c.req.query("done") ?? "");
     return c.html(
       <ManagePage subscriber={s} base={`/manage/${token}`} unsubscribeUrl={unsubscribeUrl} values={values} errors={errors} notice={notice} />,
       status,

@@ -13,7 +13,12 @@ interface ResendEvent {
   data?: { email_id?: unknown; to?: unknown; bounce?: { message?: unknown; type?: unknown } };
 }
 
-const STOPPING: Record<string, "bounced" | "complained"> = { "email.bounced": "bounced", "email.complained": "complained" };
+// A Map, not an object literal: the event type is the sender's text, and "constructor" or "toString" would
+// find Object.prototype's members in a plain object.
+const STOPPING = new Map<string, "bounced" | "complained">([
+  ["email.bounced", "bounced"],
+  ["email.complained", "complained"],
+]);
 
 function firstRecipient(to: unknown): string | null {
   const value = Array.isArray(to) ? to[0] : to;
@@ -67,7 +72,7 @@ export function webhookRoutes(deps: Deps): Hono {
       const email = firstRecipient(event.data?.to) ?? (providerMessageId ? ((await emailForProviderMessage(tx, providerMessageId)) ?? null) : null);
       const fresh = await recordWebhookEvent(tx, { id: svixId, type, email, providerMessageId, payload: event }, now);
       if (!fresh) return { duplicate: true, suppressed: false };
-      const status = STOPPING[type];
+      const status = STOPPING.get(type);
       if (!status || !email) return { duplicate: false, suppressed: false };
       const detail = typeof event.data?.bounce?.message === "string" ? `: ${event.data.bounce.message.slice(0, 300)}` : "";
       await suppressAddress(tx, email, `${status}${detail}`, now);
