@@ -133,6 +133,8 @@ describe("decoding feed bytes", () => {
     expect(normaliseCharset("GB2312")).toBe("gbk");
     expect(normaliseCharset("latin2")).toBe("iso-8859-2");
     expect(normaliseCharset("klingon")).toBeNull();
+    expect(normaliseCharset("constructor")).toBeNull();
+    expect(normaliseCharset("__proto__")).toBeNull();
     expect(charsetFromContentType('text/xml; Charset="UTF-8"')).toBe("UTF-8");
     expect(charsetFromContentType("application/xml")).toBeNull();
   });

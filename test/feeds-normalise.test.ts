@@ -113,6 +113,8 @@ describe("parseFeedDate", () => {
     ["2025-03-10", "2025-03-10T00:00:00.000Z"],
     ["2025/03/10 10:15:00", "2025-03-10T10:15:00.000Z"],
     ["20250310T101500Z", "2025-03-10T10:15:00.000Z"],
+    // A word that names a member of every object is a word, not a time zone.
+    ["Tue, 10 Jun 2003 04:00:00 constructor", "2003-06-10T04:00:00.000Z"],
   ])("reads %s", (raw, iso) => {
     expect(parseFeedDate(raw)?.toISOString()).toBe(iso);
   });

@@ -78,7 +78,7 @@ function parseLoose(s: string): Date | null {
     else if (/^\d{1,2}(st|nd|rd|th|\.)?$/i.test(token) && day === undefined) day = parseInt(token, 10);
     else if (/^\d{2}$/.test(token) && year === undefined) year = Number(token) + (Number(token) < 50 ? 2000 : 1900);
     else if (offsetMinutes(token) !== undefined) offset = offsetMinutes(token)!;
-    else if (zoneHours[lower] !== undefined) offset = zoneHours[lower]! * 60;
+    else if (Object.hasOwn(zoneHours, lower)) offset = zoneHours[lower]! * 60; // not "constructor": feed text
     else if (monthOf(token) !== undefined) month = monthOf(token); // the last one wins: "mar 10 jun" is Tuesday
     else if (!/^\p{L}+\.?$/u.test(token)) return null;
   }

@@ -25,7 +25,8 @@ const aliases: Record<string, string> = {
 /** Canonical WHATWG name for a charset label, or null when TextDecoder does not support it. */
 export function normaliseCharset(label: string): string | null {
   const key = label.trim().toLowerCase().replace(/^["']|["']$/g, "");
-  const mapped = aliases[key] ?? key;
+  // Object.hasOwn: the label is the feed's text ("constructor" is not an alias).
+  const mapped = Object.hasOwn(aliases, key) ? aliases[key]! : key;
   try {
     return new TextDecoder(mapped).encoding;
   } catch {

@@ -31,7 +31,7 @@ export function deeplBaseUrl(apiKey: string, override?: string): string {
 /** DeepL's code for a BCP 47 tag, or undefined to let DeepL detect it. */
 export function deeplSourceLang(tag: string): string | undefined {
   const primary = primaryLanguage(tag);
-  const code = ALIASES[primary] ?? primary;
+  const code = Object.hasOwn(ALIASES, primary) ? ALIASES[primary]! : primary;
   return DEEPL_SOURCE_LANGS.has(code) ? code.toUpperCase() : undefined;
 }
 
