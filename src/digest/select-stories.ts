@@ -115,6 +115,22 @@ export function pickAlternatives(story: CandidateStory, lead: CandidateArticle, 
   return chosen;
 }
 
+/** A story placed in a digest under `lead` (selectStories and the run's story chooser build it alike). */
+export function placedStory(s: CandidateStory, lead: CandidateArticle, rank: number, nowMs: number, maxAlternatives: number): SelectedStory {
+  return {
+    id: s.id,
+    title: s.title,
+    overlookedScore: s.overlookedScore,
+    overlookedReason: s.overlookedReason,
+    outletCount: s.outletCount,
+    countryCount: s.countryCount,
+    country: lead.country,
+    lead,
+    alternatives: pickAlternatives(s, lead, nowMs, maxAlternatives),
+    rank,
+  };
+}
+
 export function listNames(codes: readonly string[]): string {
   const names = codes.map(countryName);
   if (names.length <= 1) return names.join("");
@@ -178,19 +194,7 @@ export function selectStories(input: SelectStoriesInput): StorySelection {
     const lead = e.byCountry.find((a) => (perCountry.get(a.country) ?? 0) < maxPerCountry);
     if (!lead) continue;
     perCountry.set(lead.country, (perCountry.get(lead.country) ?? 0) + 1);
-    const s = e.story;
-    stories.push({
-      id: s.id,
-      title: s.title,
-      overlookedScore: s.overlookedScore,
-      overlookedReason: s.overlookedReason,
-      outletCount: s.outletCount,
-      countryCount: s.countryCount,
-      country: lead.country,
-      lead,
-      alternatives: pickAlternatives(s, lead, nowMs, maxAlternatives),
-      rank: e.rank,
-    });
+    stories.push(placedStory(e.story, lead, e.rank, nowMs, maxAlternatives));
   }
   return { stories };
 }

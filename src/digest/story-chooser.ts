@@ -16,7 +16,7 @@ import {
   DEFAULT_MAX_PER_COUNTRY,
   DEFAULT_MAX_TOTAL,
   listNames,
-  pickAlternatives,
+  placedStory,
   prepared,
   rankOf,
   selectStories,
@@ -177,19 +177,7 @@ export function createStoryChooser(candidates: readonly CandidateStory[], now: D
       const placed = (perCountry.get(lead.country) ?? 0) + 1;
       perCountry.set(lead.country, placed);
       if (placed === maxPerCountry) full++;
-      const s = e.story;
-      stories.push({
-        id: s.id,
-        title: s.title,
-        overlookedScore: s.overlookedScore,
-        overlookedReason: s.overlookedReason,
-        outletCount: s.outletCount,
-        countryCount: s.countryCount,
-        country: lead.country,
-        lead,
-        alternatives: pickAlternatives(s, lead, nowMs, maxAlternatives),
-        rank: e.rank,
-      });
+      stories.push(placedStory(e.story, lead, e.rank, nowMs, maxAlternatives));
     }
     if (eligible > 0) return { stories };
     const names = listNames(wanted);
