@@ -1,6 +1,6 @@
 // Articles: inserted once (deduplicated by canonical URL and by a feed's guid), attached to stories, purged
 // after the retention period.
-import { and, eq, gte, isNull, lt, or, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lt, or, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../client";
 import { articles } from "../schema";
 import { textArray } from "./array-literal";
@@ -13,6 +13,8 @@ export interface ClusterRow {
   id: number;
   title: string;
   summary: string;
+  /** The outlet's country. */
+  country: string;
   publishedAt: Date;
   isReference: boolean;
   isSample: boolean;
@@ -120,13 +122,15 @@ export async function articlesForClustering(db: Db, since: Date): Promise<Cluste
       id: articles.id,
       title: articles.title,
       summary: articles.summary,
+      country: articles.country,
       publishedAt: articles.publishedAt,
       isReference: articles.isReference,
       isSample: articles.isSample,
       storyId: articles.storyId,
     })
     .from(articles)
-    .where(or(gte(articles.publishedAt, since), isNull(articles.storyId)));
+    .where(or(gte(articles.publishedAt, since), isNull(articles.storyId)))
+    .orderBy(asc(articles.publishedAt), asc(articles.id));
 }
 
 /** Sets each article's story, in one statement (two array parameters). */

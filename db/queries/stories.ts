@@ -14,6 +14,8 @@ export interface StoryCoverage {
   outletCount: number;
   countries: string[];
   usOutletCount: number;
+  /** Names of the US reference outlets in the story. */
+  usOutlets: string[];
   firstPublishedAt: Date;
   lastPublishedAt: Date;
   isSample: boolean;
@@ -85,6 +87,7 @@ export async function storyCoverage(db: Db, storyIds: number[]): Promise<StoryCo
         outletCount: sql<number>`(count(distinct ${outletKey}) filter (where not ${articles.isReference}))::int`,
         countries: sql<string[]>`coalesce(array_agg(distinct ${articles.country}) filter (where not ${articles.isReference}), '{}'::text[])`,
         usOutletCount: sql<number>`(count(distinct ${outletKey}) filter (where ${articles.isReference}))::int`,
+        usOutlets: sql<string[]>`coalesce(array_agg(distinct ${articles.outlet}) filter (where ${articles.isReference}), '{}'::text[])`,
         first: sql<unknown>`min(${articles.publishedAt})`,
         last: sql<unknown>`max(${articles.publishedAt})`,
         isSample: sql<boolean>`bool_and(${articles.isSample})`,
@@ -99,6 +102,7 @@ export async function storyCoverage(db: Db, storyIds: number[]): Promise<StoryCo
         outletCount: Number(r.outletCount),
         countries: [...r.countries].sort(),
         usOutletCount: Number(r.usOutletCount),
+        usOutlets: [...r.usOutlets],
         firstPublishedAt: toDate(r.first),
         lastPublishedAt: toDate(r.last),
         isSample: Boolean(r.isSample),
@@ -146,6 +150,16 @@ export async function saveStories(db: Db, updates: StoryUpdate[], now: Date): Pr
          as v(id, title, first_seen_at, last_article_at, article_count, outlet_count, country_count, countries,
               us_outlet_count, overlooked_score, overlooked_reason, is_sample)
     where ${stories.id} = v.id::int`);
+}
+
+/** Deletes those of `storyIds` that have no article left (a regrouping moved them all). Returns their ids. */
+export async function deleteStoriesWithoutArticles(db: Db, storyIds: number[]): Promise<number[]> {
+  if (storyIds.length === 0) return [];
+  const rows = await db
+    .delete(stories)
+    .where(and(inArray(stories.id, storyIds), notExists(db.select({ one: sql`1` }).from(articles).where(eq(articles.storyId, stories.id)))))
+    .returning({ id: stories.id });
+  return rows.map((r) => r.id);
 }
 
 /** Stories left without articles (after retention or a sample purge). Returns how many were deleted. */

@@ -37,7 +37,7 @@ try {
         `${summary.translation.stoppedBecause ? ` — stopped: ${summary.translation.stoppedBecause}` : ""}.`,
     );
     const c = summary.clustering;
-    console.log(`Stories: ${c.articlesPlaced} articles placed, ${c.storiesCreated} new stories, ${c.storiesUpdated} updated.`);
+    console.log(`Stories: ${c.articlesPlaced} articles placed, ${c.articlesMoved} regrouped, ${c.storiesCreated} new stories, ${c.storiesUpdated} updated.`);
     const p = summary.purged;
     if (p.articles || p.stories || p.sampleArticles) {
       console.log(`Purged: ${p.articles} articles past retention, ${p.sampleArticles} sample articles, ${p.stories} empty stories.`);

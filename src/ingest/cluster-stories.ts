@@ -1,69 +1,89 @@
-// The shell around the pure clustering and scoring: read the window, plan, write stories, count coverage,
-// score. Runs in one transaction holding an advisory lock, so two processes (or two overlapping runs)
-// never place the same articles twice; fetching and inserting articles need no lock.
+// The shell around the pure grouping and scoring: read the window, group it, store what changed, count
+// coverage, score. Runs in one transaction holding an advisory lock, so two processes (or two overlapping
+// runs) never group at once; fetching and inserting articles need no lock.
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { articlesForClustering, attachArticles, oldestUnclusteredAt } from "../../db/queries/articles";
+import { articlesForClustering, attachArticles, oldestUnclusteredAt, type ClusterRow } from "../../db/queries/articles";
 import { countTrackedUsOutlets } from "../../db/queries/sources";
-import { insertStories, reserveStoryIds, saveStories, storyCoverage, type NewStoryRow } from "../../db/queries/stories";
-import { WINDOW_HOURS, planClusters } from "../stories/cluster";
+import { deleteStoriesWithoutArticles, insertStories, reserveStoryIds, saveStories, storyCoverage, type NewStoryRow } from "../../db/queries/stories";
+import { WINDOW_HOURS, planStories, type ClusterOptions, type StoryPlan } from "../stories/cluster";
 import { scoreOverlooked } from "../stories/overlooked";
 
 const CLUSTER_LOCK = 727_002;
 const HOUR = 3_600_000;
 
 export interface ClusterSummary {
+  /** Articles that joined a story for the first time. */
   articlesPlaced: number;
+  /** Articles already in a story that the regrouping moved to another. */
+  articlesMoved: number;
   storiesCreated: number;
   storiesUpdated: number;
 }
 
-/** Places every article not yet in a story, then rescores each story that gained articles. */
-export async function clusterPendingArticles(db: Db, now: Date): Promise<ClusterSummary> {
+/**
+ * Groups the window again whenever an article waits for its story: every article published within
+ * WINDOW_HOURS before the oldest waiting one, so each waiting article meets every article it may share a
+ * story with, and the stories come out the same whatever order the articles arrived in. Stories keep
+ * their ids (see cluster.ts); only what changed is written, then every story that gained or lost an
+ * article is rescored.
+ */
+export async function clusterPendingArticles(db: Db, now: Date, options: ClusterOptions = {}): Promise<ClusterSummary> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CLUSTER_LOCK})`);
     const oldest = await oldestUnclusteredAt(tx);
-    if (!oldest) return { articlesPlaced: 0, storiesCreated: 0, storiesUpdated: 0 };
+    if (!oldest) return { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 };
 
-    // Every article within the time window of the oldest pending one: the stories it may join, and the
-    // corpus the IDF is taken over.
     const rows = await articlesForClustering(tx, new Date(oldest.getTime() - WINDOW_HOURS * HOUR));
     const byId = new Map(rows.map((r) => [r.id, r]));
     // Sample (demo) and real articles never share a story.
-    const plans = [
-      ...planClusters(rows.filter((r) => !r.isSample)),
-      ...planClusters(rows.filter((r) => r.isSample)),
-    ];
+    const plans = [...planStories(rows.filter((r) => !r.isSample), options), ...planStories(rows.filter((r) => r.isSample), options)];
 
     // New stories get their ids first, so every write below is one statement per chunk.
     const fresh = plans.filter((p) => p.storyId === null);
     const ids = await reserveStoryIds(tx, fresh.length);
-    const newRows: NewStoryRow[] = fresh.map((plan, k) => {
-      const members = plan.addArticleIds.map((id) => byId.get(id)!);
-      const times = members.map((r) => r.publishedAt.getTime());
-      return {
-        id: ids[k]!,
-        title: plan.title,
-        firstSeenAt: new Date(Math.min(...times)),
-        lastArticleAt: new Date(Math.max(...times)),
-        isSample: members.every((r) => r.isSample),
-      };
-    });
+    const newRows: NewStoryRow[] = fresh.map((plan, k) => newStoryRow(ids[k]!, plan, byId));
     await insertStories(tx, newRows);
     let k = 0;
     const storyOf = plans.map((p) => p.storyId ?? newRows[k++]!.id);
-    await attachArticles(
-      tx,
-      plans.flatMap((p, i) => p.addArticleIds.map((articleId) => ({ articleId, storyId: storyOf[i]! }))),
-    );
-    const touched = storyOf;
-    const titles = new Map(plans.map((p, i) => [storyOf[i]!, p.title]));
-    const created = fresh.length;
-    const placed = plans.reduce((n, p) => n + p.addArticleIds.length, 0);
 
-    await rescoreStories(tx, touched, now, titles);
-    return { articlesPlaced: placed, storiesCreated: created, storiesUpdated: touched.length - created };
+    const moves: Array<{ articleId: number; storyId: number }> = [];
+    const emptied = new Set<number>();
+    let placed = 0;
+    plans.forEach((plan, i) => {
+      for (const articleId of plan.articleIds) {
+        const before = byId.get(articleId)!.storyId;
+        if (before === storyOf[i]) continue;
+        moves.push({ articleId, storyId: storyOf[i]! });
+        if (before === null) placed++;
+        else emptied.add(before);
+      }
+    });
+    await attachArticles(tx, moves);
+    const touched = new Set([...storyOf, ...emptied]);
+    const removed = await deleteStoriesWithoutArticles(tx, [...emptied]);
+    for (const id of removed) touched.delete(id);
+    const titles = new Map(plans.map((p, i) => [storyOf[i]!, p.title]));
+    await rescoreStories(tx, [...touched], now, titles);
+    return {
+      articlesPlaced: placed,
+      articlesMoved: moves.length - placed,
+      storiesCreated: fresh.length,
+      storiesUpdated: touched.size - fresh.length,
+    };
   });
+}
+
+function newStoryRow(id: number, plan: StoryPlan, byId: Map<number, ClusterRow>): NewStoryRow {
+  const members = plan.articleIds.map((articleId) => byId.get(articleId)!);
+  const times = members.map((r) => r.publishedAt.getTime());
+  return {
+    id,
+    title: plan.title,
+    firstSeenAt: new Date(Math.min(...times)),
+    lastArticleAt: new Date(Math.max(...times)),
+    isSample: members.every((r) => r.isSample),
+  };
 }
 
 /** Recounts coverage from the stories' articles and stores the overlooked score and reason. */
@@ -78,7 +98,7 @@ export async function rescoreStories(db: Db, storyIds: number[], now: Date, titl
     const signal = scoreOverlooked({
       outletCount: coverage.outletCount,
       countries: coverage.countries,
-      usOutletCount: coverage.usOutletCount,
+      usOutlets: coverage.usOutlets,
       trackedUsOutlets: coverage.isSample ? tracked.sample : tracked.real,
     });
     return { title: titles.get(coverage.storyId), coverage, overlookedScore: signal.score, overlookedReason: signal.reason };

@@ -158,7 +158,7 @@ function emptySummary(now: Date, translator: Translator | null): IngestSummary {
     sources: [],
     totals: { sources: 0, fetched: 0, new: 0, duplicate: 0, errors: 0 },
     translation: { translator: translator?.name ?? null, texts: 0, failures: 0, stoppedBecause: null },
-    clustering: { articlesPlaced: 0, storiesCreated: 0, storiesUpdated: 0 },
+    clustering: { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 },
     purged: { articles: 0, stories: 0, sampleArticles: 0 },
     timings: { sourcesMs: 0, clusterMs: 0, purgeMs: 0 },
   };
@@ -177,4 +177,5 @@ function mergeClustering(summary: IngestSummary, c: ClusterSummary): void {
   summary.clustering.articlesPlaced += c.articlesPlaced;
   summary.clustering.storiesCreated += c.storiesCreated;
   summary.clustering.storiesUpdated += c.storiesUpdated;
+  summary.clustering.articlesMoved += c.articlesMoved;
 }

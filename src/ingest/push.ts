@@ -51,6 +51,6 @@ export async function ingestPushedArticles(
     const id = createdId ?? existing.get(a.url);
     return id === undefined ? { status: "duplicate" } : { status: "duplicate", id };
   });
-  const clustering = created.size > 0 ? await clusterPendingArticles(deps.db, now) : { articlesPlaced: 0, storiesCreated: 0, storiesUpdated: 0 };
+  const clustering = created.size > 0 ? await clusterPendingArticles(deps.db, now) : { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 };
   return { outcomes, clustering };
 }

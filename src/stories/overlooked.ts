@@ -5,7 +5,7 @@
 //   breadth = 0.6 × min(1, (countries − 1) / 4) + 0.4 × min(1, (outlets − 1) / 5)      (0 … 1)
 //   base    = 0.4 + 0.6 × breadth                                                      (0.4 … 1)
 //   score   = base                               when no tracked US outlet covered it (overlooked)
-//           = base × 0.35 × (1 − us / tracked)   when some did                          (< 0.35)
+//           = base × 0.35 × (1 − us / tracked)   when some did (named in the reason)    (< 0.35)
 //           = base × 0.5                         when no US outlet is tracked (unknown)
 // so every overlooked story ranks above every story US outlets covered, and among either kind,
 // more outlets in more countries rank higher.
@@ -16,8 +16,8 @@ export interface Coverage {
   outletCount: number;
   /** Distinct countries of those outlets. */
   countries: string[];
-  /** Distinct US reference outlets in the story (same period, by construction of the clustering). */
-  usOutletCount: number;
+  /** Names of the US reference outlets whose reports joined the story (passed the same-event test). */
+  usOutlets: string[];
   /** US reference outlets we track (enabled, fetched successfully in the period). */
   trackedUsOutlets: number;
 }
@@ -34,11 +34,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 export function scoreOverlooked(coverage: Coverage): OverlookedSignal {
   const outlets = coverage.outletCount;
   const countries = [...new Set(coverage.countries)];
-  const us = coverage.usOutletCount;
+  const usNames = [...new Set(coverage.usOutlets)].sort((a, b) => a.localeCompare(b));
+  const us = usNames.length;
   const tracked = Math.max(coverage.trackedUsOutlets, us);
 
   if (outlets === 0) {
-    return { score: 0, overlooked: false, reason: `Covered only by US outlets (${plural(us, "outlet")}).` };
+    return { score: 0, overlooked: false, reason: `Covered only by US outlets: ${listed(usNames)}.` };
   }
 
   const where = countries.length === 1 ? countryName(countries[0]!) : plural(countries.length, "country").replace(/ys$/, "ies");
@@ -58,11 +59,13 @@ export function scoreOverlooked(coverage: Coverage): OverlookedSignal {
     const none = tracked === 1 ? "not by the one US outlet we track" : `none of the ${tracked} US outlets we track`;
     return { score: round(base), overlooked: true, reason: `${foreign}; ${none}.` };
   }
-  const which =
-    us < tracked
-      ? `${us} of the ${plural(tracked, "US outlet")} we track`
-      : tracked === 1
-        ? "the one US outlet we track"
-        : `all ${tracked} US outlets we track`;
-  return { score: round(base * 0.35 * (1 - us / tracked)), overlooked: false, reason: `${foreign}. Also covered by ${which}.` };
+  return { score: round(base * 0.35 * (1 - us / tracked)), overlooked: false, reason: `${foreign}. Also covered by ${listed(usNames)}.` };
+}
+
+/** "AP", "AP and NPR", "AP, CNN and NPR"; past four names, "AP, CNN, NPR, Fox News and 2 more". */
+function listed(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? "";
+  const shown = names.length > 4 ? names.slice(0, 4) : names.slice(0, -1);
+  const last = names.length > 4 ? `${names.length - 4} more` : names[names.length - 1]!;
+  return `${shown.join(", ")} and ${last}`;
 }

@@ -1,0 +1,51 @@
+// What story grouping reads of one article, computed once per article. Pure.
+import { eventTypes } from "./event-types";
+import { countriesNamed } from "./place-names";
+import { figures, names, terms } from "./words";
+
+export interface GroupingInput {
+  title: string;
+  summary: string;
+  /** The outlet's country (ISO code); "US" for the tracked US outlets. */
+  country: string;
+  isReference: boolean;
+  publishedAt: Date;
+}
+
+export interface ArticleProfile {
+  titleTerms: string[];
+  summaryTerms: string[];
+  /** Names in the title and summary (people, places, institutions), folded. */
+  names: string[];
+  titleNames: string[];
+  /**
+   * Countries the text names; when it names none, the outlet's own (a local outlet rarely names its own
+   * country: "Strong earthquake strikes Esmeraldas").
+   */
+  countries: string[];
+  /** True when `countries` were named in the text, false when they are the outlet's. */
+  namesCountries: boolean;
+  figures: Set<string>;
+  eventTypes: Set<string>;
+  titleEventTypes: Set<string>;
+  time: number;
+  isReference: boolean;
+}
+
+export function profileArticle(article: GroupingInput): ArticleProfile {
+  const text = `${article.title}. ${article.summary}`;
+  const named = countriesNamed(text);
+  return {
+    titleTerms: terms(article.title),
+    summaryTerms: terms(article.summary),
+    names: [...names(article.title, true), ...names(article.summary)],
+    titleNames: names(article.title, true),
+    countries: named.length > 0 ? named : [article.country.toUpperCase()],
+    namesCountries: named.length > 0,
+    figures: new Set(figures(text)),
+    eventTypes: eventTypes(text),
+    titleEventTypes: eventTypes(article.title),
+    time: article.publishedAt.getTime(),
+    isReference: article.isReference,
+  };
+}

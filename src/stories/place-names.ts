@@ -1,0 +1,55 @@
+// Which countries a text names: country names, short forms, demonyms ("Kenyan"), capitals standing for
+// their country ("Ankara welcomes…") and US states, from the generated table place-names-data.ts. Pure.
+// A phrase counts only when it starts with a capital letter, so "chad" or "male" in running text and
+// "New Britain" (a Papua New Guinean island) are not read as countries.
+import { PLACE_ABBREVIATIONS, PLACE_NAMES } from "./place-names-data";
+
+/** Lower case, accents folded, punctuation as spaces: "Côte d'Ivoire" → "cote d ivoire". */
+export function foldPlaceName(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+interface Place {
+  code: string;
+  /** A country's name, demonym or capital: it stands for the country. A US state is a place within it. */
+  isCountry: boolean;
+}
+
+const places = new Map<string, Place>(
+  Object.entries(PLACE_NAMES).map(([phrase, value]) => [phrase, { code: value.slice(0, 2), isCountry: !value.endsWith(":state") }]),
+);
+const abbreviations = new Map(Object.entries(PLACE_ABBREVIATIONS));
+const LONGEST_PHRASE = Math.max(...[...places.keys()].map((k) => k.split(" ").length));
+/** A capitalised word before a match that makes it part of another name: "West New Britain", "New Guinea". */
+const NAME_PREFIX = /^(New|West|East|North|South|Upper|Lower|Central|Nueva|Nova|Nouvelle|Little|Great)$/;
+
+export function placeOf(foldedWord: string): Place | undefined {
+  return places.get(foldedWord);
+}
+
+/** ISO codes of the countries `text` names, in order of first mention. */
+export function countriesNamed(text: string): string[] {
+  const raw = text.split(/[^\p{L}\p{N}.’'-]+/u).map((w) => w.replace(/['’]s$/u, "").replace(/^[.'’-]+|[.'’-]+$/g, "")).filter(Boolean);
+  const folded = raw.map(foldPlaceName);
+  const found: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const word = raw[i]!;
+    if (!/^\p{Lu}/u.test(word)) continue;
+    if (i > 0 && NAME_PREFIX.test(raw[i - 1]!)) continue;
+    const abbreviation = /^[A-Z.]{2,5}$/.test(word) ? abbreviations.get(word.replace(/\./g, "")) : undefined;
+    let match: { code: string; words: number } | undefined = abbreviation ? { code: abbreviation, words: 1 } : undefined;
+    for (let n = Math.min(LONGEST_PHRASE, raw.length - i); n >= 1 && !match; n--) {
+      const place = places.get(folded.slice(i, i + n).join(" "));
+      if (place) match = { code: place.code, words: n };
+    }
+    if (!match) continue;
+    if (!found.includes(match.code)) found.push(match.code);
+    i += match.words - 1;
+  }
+  return found;
+}

@@ -1,0 +1,124 @@
+// Words of an English news text, as story grouping compares them. Pure.
+// - terms: lower-case words with accents folded, English and headline stop-words dropped, stemmed with
+//   Porter2 (the Snowball English stemmer, wink-porter2-stemmer), news synonyms met in one term
+//   ("quake", "tremor", "seism", "temblor" → one); untranslated CJK text in character pairs.
+// - names: capitalised words that are not sentence-initial (people, places, institutions), folded;
+//   country names and demonyms are left to place-names.ts.
+// - figures: numbers that identify an event (6.4, 2.25, 137,000), not small counts or years.
+import porter2 from "wink-porter2-stemmer";
+import { placeOf } from "./place-names";
+import { STOP_WORDS } from "./stop-words";
+
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]{2,}/gu;
+
+export function fold(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+}
+
+/**
+ * Words that news reports use for the same thing, each group met in its first word's stem. Kept to
+ * near-exact equivalents: a group that joins different things ("fire" the blaze and "fire" the
+ * dismissal) would tie different events together.
+ */
+const SYNONYMS: readonly string[][] = [
+  ["earthquake", "quake", "tremor", "seism", "temblor"],
+  ["landslide", "mudslide", "landslip", "mudflow"],
+  ["strike", "walkout", "stoppage"],
+  ["cut", "lower", "trim", "slash", "reduce"],
+  ["hike", "raise", "increase"],
+  ["flood", "inundation", "deluge"],
+  ["blaze", "wildfire", "bushfire", "inferno"],
+  ["dead", "death", "die", "kill", "toll", "fatal"],
+  ["election", "poll", "ballot", "vote"],
+  ["sack", "dismiss", "oust"],
+  ["close", "shut", "seal"],
+  ["sentence", "convict", "jail", "imprison"],
+  ["protest", "demonstration", "rally", "protester", "demonstrator"],
+  ["crash", "collision", "collide"],
+  ["bus", "coach", "minibus"],
+  ["ferry", "boat", "vessel", "ship"],
+  ["blackout", "outage"],
+  ["resign", "resignation", "quit"],
+  ["referendum", "plebiscite"],
+];
+const synonymOf = new Map<string, string>();
+for (const group of SYNONYMS) for (const word of group) synonymOf.set(porter2(word), porter2(group[0]!));
+
+/** Stems already computed (news vocabulary repeats; Porter2 is most of profiling's cost). Bounded. */
+const stems = new Map<string, string>();
+const STEM_CACHE = 50_000;
+
+/** Stem of one folded word, synonyms met; numbers kept as they are. */
+export function term(word: string): string {
+  if (/^\d/.test(word)) return word;
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    if (stems.size >= STEM_CACHE) stems.clear();
+    const plain = porter2(word);
+    stems.set(word, (stem = synonymOf.get(plain) ?? plain));
+  }
+  return stem;
+}
+
+/** Grouping terms of a text: "Quakes raised the toll" → ["earthquak", "rais", "dead"]. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  const folded = fold(text);
+  for (const run of folded.match(CJK_RUN) ?? []) {
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  }
+  for (const word of folded.replace(CJK_RUN, " ").split(/[^\p{L}\p{N}]+/u)) {
+    if (word.length < 2 || STOP_WORDS.has(word) || /^\d+$/.test(word)) continue;
+    const t = term(word);
+    if (t.length >= 2 && !STOP_WORDS.has(t)) out.push(t);
+  }
+  return out;
+}
+
+/** Words of a text, folded, for lexicons (event types): letters and digits only. */
+export function plainWords(text: string): string[] {
+  return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu;
+
+/**
+ * Capitalised words of a text that are names: not the first word of a sentence (unless it is a known
+ * place), not a stop-word, not a country name or demonym. A title in Title Case ("Old Foes Settle a Slice
+ * of Their Boundary") tells nothing by its capitals, so only its known places count.
+ */
+export function names(text: string, isTitle = false): string[] {
+  const out: string[] = [];
+  const titleCase = isTitle && isTitleCase(text);
+  let end = 0;
+  for (const m of text.matchAll(WORD)) {
+    const between = text.slice(end, m.index);
+    const sentenceStart = m.index === 0 || /[.!?:;"“”]\s*$/.test(between);
+    end = m.index! + m[0].length;
+    const word = m[0].replace(/['’]s$/u, "").replace(/[.'’-]+$/u, "");
+    if (!/^\p{Lu}/u.test(word) || STOP_WORDS.has(word.toLowerCase())) continue;
+    const folded = fold(word);
+    const place = placeOf(folded.replace(/[^\p{L}\p{N}]+/gu, " ").trim());
+    if (place?.isCountry) continue;
+    if ((titleCase || sentenceStart) && !place) continue;
+    out.push(folded);
+  }
+  return out;
+}
+
+function isTitleCase(title: string): boolean {
+  const words = title.split(/\s+/).filter((w) => /^\p{L}/u.test(w) && w.length > 3);
+  return words.length >= 3 && words.filter((w) => /^\p{Lu}/u.test(w)).length / words.length > 0.7;
+}
+
+/** Figures that identify an event: decimals, and whole numbers from 10 that are not years ("6.4", "137000"). */
+export function figures(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/\d[\d,]*(?:\.\d+)?/g)) {
+    const n = m[0].replace(/,(?=\d{3}\b)/g, "").replace(/,$/, "");
+    if (/^(19|20)\d\d$/.test(n) || (!n.includes(".") && Number(n) < 10)) continue;
+    out.push(n);
+  }
+  return out;
+}
