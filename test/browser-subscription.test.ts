@@ -17,6 +17,8 @@ import { ingestPushedArticles } from "../src/ingest/push";
 import { runTick } from "../src/digest/tick";
 import type { Deps } from "../src/deps";
 import { createTestDatabase, type TestDatabase } from "./helpers/db";
+import { seedSources } from "../src/ingest/seed-sources";
+import { readSourceCatalog } from "../src/feeds/source-catalog";
 import { launchBrowser, runBrowserTests, SCREENSHOTS } from "./helpers/browser";
 
 let database: TestDatabase;
@@ -48,6 +50,8 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
       outbox,
     };
     app = createApp(deps);
+    // The outlet catalog, as start-up seeds it: the form lists the countries it has outlets in.
+    await seedSources(database.db, readSourceCatalog());
     browser = await launchBrowser();
   });
 

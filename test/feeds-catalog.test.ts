@@ -14,9 +14,10 @@ describe("the sources catalog (db/sources.json)", () => {
     expect(catalogProblems(raw)).toEqual([]);
   });
 
-  it("covers every country of the country catalog with about 150 foreign outlets", () => {
+  it("covers 55 or more countries with about 150 foreign outlets, two or more each", () => {
     const covered = new Set(foreign.map((s) => s.country));
-    expect(countries.filter((c) => !covered.has(c.code)).map((c) => c.code)).toEqual([]);
+    expect([...covered].filter((code) => !countries.some((c) => c.code === code))).toEqual([]);
+    expect(covered.size).toBeGreaterThanOrEqual(55);
     expect(foreign.length).toBeGreaterThanOrEqual(140);
     for (const country of covered) expect(foreign.filter((s) => s.country === country).length).toBeGreaterThanOrEqual(2);
     expect(new Set(foreign.map((s) => s.language)).size).toBeGreaterThanOrEqual(25);

@@ -3,10 +3,14 @@ import { createTestApp, ORIGIN, pageText, pathOf, postForm, type TestApp } from 
 import { linkIn } from "./helpers/memory-mailer";
 import { findSubscriberByEmail } from "../db/queries/subscribers";
 import { createToken } from "../src/tokens";
+import { seedSources } from "../src/ingest/seed-sources";
+import { readSourceCatalog } from "../src/feeds/source-catalog";
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
+  // The outlet catalog, as start-up seeds it: the form lists the countries it has outlets in.
+  await seedSources(t.deps.db, readSourceCatalog());
 });
 afterAll(() => t.close());
 

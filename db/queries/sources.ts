@@ -1,7 +1,8 @@
 // Sources (outlets): the catalog seeded into the database, the operator's edits, and each feed's fetch state.
-import { and, asc, eq, gte, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { union } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
-import { sources } from "../schema";
+import { articles, sources } from "../schema";
 
 export type Source = typeof sources.$inferSelect;
 export type NewSource = typeof sources.$inferInsert;
@@ -169,4 +170,23 @@ export async function countTrackedUsOutlets(db: Db, options: { sample: boolean; 
       ),
     );
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Countries with a working source: an enabled foreign outlet whose last `maxFailures` fetches did not all
+ * fail (one never fetched yet counts: it was just added), or articles the news app pushed since
+ * `pushedSince` (pushed articles have no source row; the app is their source). One statement.
+ */
+export async function countriesWithWorkingSources(db: Db, options: { maxFailures: number; pushedSince: Date }): Promise<string[]> {
+  const rows = await union(
+    db
+      .selectDistinct({ country: sources.country })
+      .from(sources)
+      .where(and(eq(sources.enabled, true), eq(sources.isReference, false), lt(sources.consecutiveFailures, options.maxFailures))),
+    db
+      .selectDistinct({ country: articles.country })
+      .from(articles)
+      .where(and(isNull(articles.sourceId), eq(articles.isReference, false), gte(articles.publishedAt, options.pushedSince))),
+  );
+  return rows.map((r) => r.country);
 }

@@ -40,7 +40,7 @@ export function parsePushedArticle(raw: unknown, now: Date, keepSince: Date): Pu
 
   const country = typeof item.country === "string" ? item.country.trim().toUpperCase() : "";
   if (country === "US") problems.push("country: US outlets are reference-only and are not taken through the API");
-  else if (!isCountryCode(country)) problems.push("country: must be the ISO code of a covered country, e.g. JP");
+  else if (!isCountryCode(country)) problems.push("country: must be an ISO 3166-1 alpha-2 country code, e.g. JP");
 
   const outlet = text(item.outlet, OUTLET_MAX);
   if (!outlet) problems.push("outlet: required");

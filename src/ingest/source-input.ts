@@ -43,7 +43,7 @@ export function parseSourceFields(body: Record<string, unknown>, partial: boolea
   }
   if (has("country") || !partial) {
     const c = typeof body.country === "string" ? body.country.trim().toUpperCase() : "";
-    if (c !== "US" && !isCountryCode(c)) fields.country = "An ISO code of a covered country (or US for a reference outlet).";
+    if (c !== "US" && !isCountryCode(c)) fields.country = "An ISO 3166-1 alpha-2 country code, e.g. AT (US for a reference outlet).";
     else out.country = c;
   }
   if (has("feedUrl") || !partial) {

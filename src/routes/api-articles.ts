@@ -6,6 +6,7 @@ import { badRequest } from "../errors";
 import { ingestPushedArticles } from "../ingest/push";
 import { parsePushedArticle, type PushedArticle } from "../ingest/pushed-article";
 import { jsonBody } from "./api-subscribers";
+import { forgetOfferedCountries } from "../subscriptions/offered-countries";
 
 export const MAX_ARTICLES_PER_CALL = 500;
 
@@ -44,6 +45,8 @@ export function articlesApi(deps: Deps): Hono {
       });
     }
     const count = (s: ArticleResult["status"]) => results.filter((r) => r.status === s).length;
+    // A first article from a country makes the app its source: the forms offer it from the next view.
+    if (count("created") > 0) forgetOfferedCountries(deps);
     deps.log.info("articles pushed", { created: count("created"), duplicate: count("duplicate"), rejected: count("rejected") });
     return c.json({ results });
   });

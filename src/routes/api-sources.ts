@@ -5,6 +5,7 @@ import { AppError, badRequest, notFound } from "../errors";
 import { findSourceById, insertSource, listSources, updateSource, type Source } from "../../db/queries/sources";
 import { newSourceFrom, parseSourceFields } from "../ingest/source-input";
 import { jsonBody } from "./api-subscribers";
+import { forgetOfferedCountries } from "../subscriptions/offered-countries";
 
 export function sourceJson(s: Source) {
   return {
@@ -42,6 +43,7 @@ export function sourcesApi(deps: Deps) {
     const row = newSourceFrom(parsed.value);
     const created = await insertSource(deps.db, row);
     if (!created) throw new AppError(409, "exists", `A source with the slug "${row.slug}" exists; give another slug`);
+    forgetOfferedCountries(deps);
     return c.json({ source: sourceJson(created) }, 201);
   });
 
@@ -63,6 +65,7 @@ export function sourcesApi(deps: Deps) {
       (patch.feedUrl !== undefined && patch.feedUrl !== existing.feedUrl) || (patch.enabled === true && !existing.enabled);
     const updated = await updateSource(deps.db, id, patch, { resetFetchState });
     if (!updated) throw notFound("No source with this id");
+    forgetOfferedCountries(deps);
     return c.json({ source: sourceJson(updated) });
   });
 

@@ -15,6 +15,7 @@ import {
   resumeSubscription,
 } from "../subscriptions/service";
 import { linkFor } from "../tokens";
+import { offeredCountries } from "../subscriptions/offered-countries";
 import type { Subscriber } from "../../db/queries/subscribers";
 
 // A Map: `?done=` is the visitor's text, and a plain object would answer "constructor" too.
@@ -37,12 +38,12 @@ function rawOf(s: Subscriber): RawPreferences {
 export function manageRoutes(deps: Deps) {
   const app = new Hono<{ Variables: { subscriber: Subscriber } }>();
 
-  const render = (c: Context, s: Subscriber, values: RawPreferences, errors: FieldErrors, status: 200 | 400 = 200) => {
+  const render = async (c: Context, s: Subscriber, values: RawPreferences, errors: FieldErrors, status: 200 | 400 = 200) => {
     const token = c.req.param("token") ?? "";
     const unsubscribeUrl = linkFor("", deps.config.appSecret, "unsubscribe", s, deps.clock());
     const notice = notices.get(c.req.query("done") ?? "");
     return c.html(
-      <ManagePage subscriber={s} base={`/manage/${token}`} unsubscribeUrl={unsubscribeUrl} values={values} errors={errors} notice={notice} />,
+      <ManagePage subscriber={s} base={`/manage/${token}`} unsubscribeUrl={unsubscribeUrl} values={values} errors={errors} notice={notice} offered={await offeredCountries(deps)} />,
       status,
     );
   };

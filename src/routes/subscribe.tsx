@@ -5,11 +5,12 @@ import { HomePage, CheckInboxPage } from "../views/pages";
 import { clientIp, formValues } from "../http/client-ip";
 import { parseEmail, parsePreferences, rawFrom, type FieldErrors } from "../subscriptions/preferences";
 import { checkIpRateLimit, requestSubscription } from "../subscriptions/service";
+import { offeredCountries } from "../subscriptions/offered-countries";
 
 export function subscribeRoutes(deps: Deps) {
   const app = new Hono();
 
-  app.get("/", (c) => c.html(<HomePage values={{ countries: [], deliveryTime: "07:00", frequency: "daily" }} errors={{}} />));
+  app.get("/", async (c) => c.html(<HomePage values={{ countries: [], deliveryTime: "07:00", frequency: "daily" }} errors={{}} offered={await offeredCountries(deps)} />));
 
   app.get("/subscribe", (c) => c.redirect("/#subscribe", 303));
 
@@ -19,7 +20,7 @@ export function subscribeRoutes(deps: Deps) {
     const prefs = parsePreferences(raw);
     if (!email.ok || !prefs.ok) {
       const errors: FieldErrors = { ...(prefs.ok ? {} : prefs.errors), ...(email.ok ? {} : { email: email.error }) };
-      return c.html(<HomePage values={raw} errors={errors} />, 400);
+      return c.html(<HomePage values={raw} errors={errors} offered={await offeredCountries(deps)} />, 400);
     }
     await checkIpRateLimit(deps, "subscribe", clientIp(c, deps.config.TRUST_PROXY));
     await requestSubscription(deps, email.value, prefs.value);

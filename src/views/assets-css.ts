@@ -51,6 +51,7 @@ details.region summary .count { color: var(--muted); font-weight: 400; font-size
 .checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: .15rem .75rem; padding: .35rem 0 .5rem; }
 .check { display: flex; align-items: center; gap: .5rem; font-weight: 400; min-height: 36px; cursor: pointer; }
 .check input { width: 1.1rem; height: 1.1rem; accent-color: var(--accent); }
+.check .note { color: var(--muted); font-size: .8rem; }
 .row { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 1rem; }
 .freq { display: flex; flex-wrap: wrap; gap: .5rem; }
 .pill { display: inline-flex; align-items: center; gap: .45rem; border: 1px solid var(--line); border-radius: 999px;

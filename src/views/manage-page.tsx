@@ -33,9 +33,11 @@ export interface ManagePageProps {
   values: RawPreferences;
   errors: FieldErrors;
   notice?: string;
+  /** Countries with a working source; the subscriber's own choices are shown whatever it holds. */
+  offered: ReadonlySet<string>;
 }
 
-export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, notice }: ManagePageProps) {
+export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, notice, offered }: ManagePageProps) {
   const hasErrors = Object.keys(errors).length > 0;
   const s = subscriber;
   return (
@@ -96,7 +98,7 @@ export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, n
           </div>
         ) : null}
         <form method="post" action={base} novalidate>
-          <PreferencesFields values={values} errors={errors} zoneChosen />
+          <PreferencesFields values={values} errors={errors} zoneChosen offered={offered} />
           <div class="actions">
             <button type="submit">Save changes</button>
           </div>

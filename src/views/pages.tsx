@@ -3,7 +3,7 @@ import { Layout, MessagePage } from "./layout";
 import { PreferencesFields } from "./preferences-fields";
 import type { FieldErrors, RawPreferences } from "../subscriptions/preferences";
 
-export function HomePage({ values, errors }: { values: RawPreferences; errors: FieldErrors }) {
+export function HomePage({ values, errors, offered }: { values: RawPreferences; errors: FieldErrors; offered: ReadonlySet<string> }) {
   const hasErrors = Object.keys(errors).length > 0;
   return (
     <Layout title="World Digest">
@@ -48,7 +48,7 @@ export function HomePage({ values, errors }: { values: RawPreferences; errors: F
               </p>
             ) : null}
           </div>
-          <PreferencesFields values={values} errors={errors} zoneChosen={Boolean(values.timeZone) && hasErrors} />
+          <PreferencesFields values={values} errors={errors} zoneChosen={Boolean(values.timeZone) && hasErrors} offered={offered} />
           <div class="actions">
             <button type="submit">Subscribe</button>
             <span class="muted">We'll send one email to confirm. No spam, no tracking.</span>

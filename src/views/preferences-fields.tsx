@@ -1,6 +1,6 @@
 // The preference fields shared by the subscribe form and the manage page: countries grouped by region,
 // frequency, weekly day, delivery time and time zone. Values and per-field messages come back on errors.
-import { countriesByRegion } from "../countries";
+import { countries, countriesByRegion } from "../countries";
 import { raw } from "hono/html";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { timeZoneList } from "../time-zones";
@@ -8,7 +8,7 @@ import { weekdayNames, type FieldErrors, type RawPreferences } from "../subscrip
 
 const deliveryTimes = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}`);
 
-// The long lists (~430 time zones, 48 times, 56 countries) are the same on every page but for which item
+// The long lists (~430 time zones, 48 times, 50-odd countries) are the same on every page but for which item
 // is selected: each item is rendered once, both ways, and a page joins the ready-made HTML (the manage
 // page is served several thousand times a second; rendering these as elements each time was most of it).
 interface Item {
@@ -34,15 +34,16 @@ const TimeOption = ({ value, label, on }: { value: string; label: string; on: bo
     {label}
   </option>
 );
-const CountryCheck = ({ code, flag, name, on }: { code: string; flag: string; name: string; on: boolean }) => (
+const CountryCheck = ({ code, flag, name, on, note }: { code: string; flag: string; name: string; on: boolean; note?: string }) => (
   <label class="check">
     <input type="checkbox" name="countries" value={code} checked={on} />
     <span aria-hidden="true">{flag}</span> {name}
+    {note ? <span class="note">{note}</span> : null}
   </label>
 );
 let timeItems: Item[] | undefined;
 let zoneItems: { zones: string[]; index: Map<string, number>; items: Item[] } | undefined;
-const regionItems = new Map<string, Item[]>();
+let countryItems: Map<string, Item> | undefined;
 const timeOptions = () => (timeItems ??= prerender(deliveryTimes, (t, on) => <TimeOption value={t} label={t} on={on} />));
 const zoneOptions = () => {
   if (!zoneItems) {
@@ -51,11 +52,41 @@ const zoneOptions = () => {
   }
   return zoneItems;
 };
-const countryChecks = (region: string, countries: ReadonlyArray<{ code: string; flag: string; name: string }>) => {
-  let items = regionItems.get(region);
-  if (!items) regionItems.set(region, (items = prerender(countries, (c, on) => <CountryCheck code={c.code} flag={c.flag} name={c.name} on={on} />)));
-  return items;
+const countryItem = (code: string) => {
+  countryItems ??= new Map(countries.map((c) => [c.code, prerender([c], (c, on) => <CountryCheck code={c.code} flag={c.flag} name={c.name} on={on} />)[0]!]));
+  return countryItems.get(code)!;
 };
+
+/**
+ * The countries a form lists: those with a working source, and whatever the reader already follows (a
+ * choice made when its country had a source is kept, ticked, with a note, until the reader unticks it).
+ * Countries with no source are left out of the list rather than shown disabled: 190 greyed-out lines
+ * would bury the 57 a reader can use, and the map still shows every country, muted.
+ */
+function CountryChecks({ offered, selected }: { offered: ReadonlySet<string>; selected: ReadonlySet<string> }) {
+  return (
+    <div class="regions">
+      {countriesByRegion().map(({ region, countries }) => {
+        const shown = countries.filter((c) => offered.has(c.code) || selected.has(c.code));
+        if (shown.length === 0) return null;
+        const count = shown.filter((c) => selected.has(c.code)).length;
+        let html = "";
+        for (const c of shown) {
+          if (offered.has(c.code)) html += selected.has(c.code) ? countryItem(c.code).on : countryItem(c.code).off;
+          else html += asLatin1(String(<CountryCheck code={c.code} flag={c.flag} name={c.name} on note="no working source right now" />));
+        }
+        return (
+          <details class="region" open={count > 0 || region === "Europe" || region === "Asia"}>
+            <summary>
+              {region} <span class="count">{count ? `(${count} selected)` : ""}</span>
+            </summary>
+            <div class="checks">{raw(html)}</div>
+          </details>
+        );
+      })}
+    </div>
+  );
+}
 
 function FieldError({ id, message }: { id: string; message?: string }) {
   return message ? (
@@ -65,7 +96,15 @@ function FieldError({ id, message }: { id: string; message?: string }) {
   ) : null;
 }
 
-export function PreferencesFields({ values, errors, zoneChosen }: { values: RawPreferences; errors: FieldErrors; zoneChosen: boolean }) {
+export interface PreferencesFieldsProps {
+  values: RawPreferences;
+  errors: FieldErrors;
+  zoneChosen: boolean;
+  /** Countries with a working source (src/subscriptions/offered-countries.ts). */
+  offered: ReadonlySet<string>;
+}
+
+export function PreferencesFields({ values, errors, zoneChosen, offered }: PreferencesFieldsProps) {
   const selected = new Set(values.countries);
   const frequency = values.frequency ?? "daily";
   const time = values.deliveryTime ?? "07:00";
@@ -75,21 +114,12 @@ export function PreferencesFields({ values, errors, zoneChosen }: { values: RawP
     <>
       <fieldset class="field" aria-describedby={errors.countries ? "countries-error" : undefined}>
         <legend>Countries</legend>
-        <p class="hint">Pick the countries whose news you want. You can change this any time.</p>
+        <p class="hint">
+          Pick the countries whose news you want; you can change this any time. Listed: the {offered.size} countries we
+          have a working news source in, more as we add outlets.
+        </p>
         <FieldError id="countries-error" message={errors.countries} />
-        <div class="regions">
-          {countriesByRegion().map(({ region, countries }) => {
-            const count = countries.filter((c) => selected.has(c.code)).length;
-            return (
-              <details class="region" open={count > 0 || region === "Europe" || region === "Asia"}>
-                <summary>
-                  {region} <span class="count">{count ? `(${count} selected)` : ""}</span>
-                </summary>
-                <div class="checks">{joined(countryChecks(region, countries), (i) => selected.has(countries[i]!.code))}</div>
-              </details>
-            );
-          })}
-        </div>
+        <CountryChecks offered={offered} selected={selected} />
       </fieldset>
 
       <fieldset class="field" aria-describedby={errors.frequency ? "frequency-error" : undefined}>
