@@ -53,7 +53,7 @@ if (mode === "fit") {
   const rows: Array<[string, Scores]> = corpora.map((c, k) => {
     const others = pairs.filter((_, j) => j !== k);
     const weights = fitWeights({ x: others.flatMap((p) => p.x), y: others.flatMap((p) => p.y) });
-    return [c.name, groupAndScore(c.corpus, weights)];
+    return [c.name, groupAndScore(c.corpus, { weights })];
   });
   console.log("Leave one corpus out: each grouped (in memory, all at once) with weights fitted on the others.");
   for (const [name, s] of rows) console.log(`${name}: ${summaryLine(s)}`);

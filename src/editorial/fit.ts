@@ -1,6 +1,6 @@
 // Fitting the same-story weights to labelled pairs, and grouping a corpus in memory with given weights
 // (for cross-validation). Pure.
-import { groupArticles, MIN_TEXT_COSINE, similarPairs, WINDOW_HOURS, type ClusterArticle } from "../stories/cluster";
+import { groupArticles, MIN_TEXT_COSINE, similarPairs, WINDOW_HOURS, type ClusterArticle, type ClusterOptions } from "../stories/cluster";
 import { profileArticle } from "../stories/article-profile";
 import { FEATURES, GroupingWindow, type Weights } from "../stories/same-story";
 import type { Corpus } from "./corpus";
@@ -85,8 +85,8 @@ function solve(matrix: number[][], vector: number[]): number[] {
 }
 
 /** Groups a whole corpus at once, in memory, with `weights`, and scores it. */
-export function groupAndScore(corpus: Corpus, weights?: Weights, threshold?: number): Scores {
+export function groupAndScore(corpus: Corpus, options: ClusterOptions = {}): Scores {
   const sorted = [...corpus.articles].sort((a, b) => a.published.localeCompare(b.published));
-  const { groups } = groupArticles(corpusArticles(corpus), { weights, threshold });
+  const { groups } = groupArticles(corpusArticles(corpus), options);
   return scoreStories(corpus, groups.map((g) => g.map((i) => sorted[i]!.id)));
 }

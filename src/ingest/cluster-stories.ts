@@ -6,7 +6,8 @@ import type { Db } from "../../db/client";
 import { articlesForClustering, attachArticles, oldestUnclusteredAt, type ClusterRow } from "../../db/queries/articles";
 import { countTrackedUsOutlets } from "../../db/queries/sources";
 import { deleteStoriesWithoutArticles, insertStories, reserveStoryIds, saveStories, storyCoverage, type NewStoryRow } from "../../db/queries/stories";
-import { WINDOW_HOURS, planStories, type ClusterOptions, type StoryPlan } from "../stories/cluster";
+import { profileArticle, type ArticleProfile } from "../stories/article-profile";
+import { WINDOW_HOURS, planStories, type ClusterArticle, type ClusterOptions, type StoryPlan } from "../stories/cluster";
 import { scoreOverlooked } from "../stories/overlooked";
 
 const CLUSTER_LOCK = 727_002;
@@ -34,7 +35,7 @@ export async function clusterPendingArticles(db: Db, now: Date, options: Cluster
     const oldest = await oldestUnclusteredAt(tx);
     if (!oldest) return { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 };
 
-    const rows = await articlesForClustering(tx, new Date(oldest.getTime() - WINDOW_HOURS * HOUR));
+    const rows = withProfiles(await articlesForClustering(tx, new Date(oldest.getTime() - WINDOW_HOURS * HOUR)));
     const byId = new Map(rows.map((r) => [r.id, r]));
     // Sample (demo) and real articles never share a story.
     const plans = [...planStories(rows.filter((r) => !r.isSample), options), ...planStories(rows.filter((r) => r.isSample), options)];
@@ -71,6 +72,27 @@ export async function clusterPendingArticles(db: Db, now: Date, options: Cluster
       storiesCreated: fresh.length,
       storiesUpdated: touched.size - fresh.length,
     };
+  });
+}
+
+/**
+ * Profiles of the articles this process grouped before (each run regroups the whole window, and an
+ * article does not change once stored): profiling is most of a small run's cost. Keyed by id and checked
+ * against everything the profile is made of (several databases may share a process). Bounded.
+ */
+const profiles = new Map<number, { key: string; profile: ArticleProfile }>();
+const PROFILES_KEPT = 20_000;
+
+function withProfiles(rows: ClusterRow[]): Array<ClusterRow & ClusterArticle> {
+  if (profiles.size + rows.length > PROFILES_KEPT) profiles.clear();
+  return rows.map((row) => {
+    const key = `${row.publishedAt.getTime()}|${row.country}|${row.isReference}|${row.title}|${row.summary}`;
+    let known = profiles.get(row.id);
+    if (known?.key !== key) {
+      known = { key, profile: profileArticle(row) };
+      profiles.set(row.id, known);
+    }
+    return { ...row, profile: known.profile };
   });
 }
 

@@ -58,6 +58,8 @@ export interface StoryPlan {
 export interface ClusterOptions {
   weights?: Weights;
   threshold?: number;
+  /** Probability at or above which a US report counts as coverage (default: `threshold`). */
+  coverageThreshold?: number;
   windowHours?: number;
 }
 
@@ -96,7 +98,7 @@ export function groupArticles(articles: readonly ClusterArticle[], options: Clus
   const coverage = stories.map(() => [] as number[]);
   for (const u of us) {
     let best = -1;
-    let bestP = threshold;
+    let bestP = options.coverageThreshold ?? threshold;
     for (const [i, p] of edges.get(u) ?? []) {
       const k = storyOf.get(i);
       if (k === undefined || p < bestP || !stories[k]!.every((m) => coversPlace(window.profiles[u]!, window.profiles[m]!))) continue;

@@ -27,16 +27,16 @@ export type Weights = Readonly<Record<Feature | "bias", number>>;
 
 /** Fitted by `npm run eval:stories -- --fit` on every labelled corpus; see cluster.ts for the figures. */
 export const WEIGHTS: Weights = {
-  textSimilarity: 1.65,
-  nameSimilarity: 0.54,
-  sharedCountry: 4.15,
-  countryConflict: -0.53,
-  sharedFigures: 0.67,
-  daysApart: -2.06,
-  rarestSharedWord: 1.1,
-  eventTypeConflict: -2.96,
-  nameConflict: -0.5,
-  bias: 3.0,
+  textSimilarity: 1.55,
+  nameSimilarity: 0.71,
+  sharedCountry: 4.01,
+  countryConflict: -0.54,
+  sharedFigures: 0.34,
+  daysApart: -1.37,
+  rarestSharedWord: 1.02,
+  eventTypeConflict: -2.59,
+  nameConflict: -0.04,
+  bias: 3.1,
 };
 
 const TITLE_WEIGHT = 2;
