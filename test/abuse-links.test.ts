@@ -276,6 +276,11 @@ describe("no page hands out the manage link", () => {
     const html = await view.text();
     expect(html).toContain("Osaka opens a floating library");
     expect(html).not.toMatch(/\/manage\//);
+    // Its "Manage" leads to a page saying where the reader's own link is.
+    expect(html).toContain(`href="${t.deps.config.publicUrl}/manage"`);
+    const help = await t.app.request("/manage");
+    expect(help.status).toBe(200);
+    expect(await pageText(help)).toContain("Every digest we send you has a Manage link");
     expect(s.id).toBeDefined();
   });
 });
