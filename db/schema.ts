@@ -47,7 +47,10 @@ export const subscribers = pgTable(
     nextSendAt: ts("next_send_at"),
     /** When the previous edition was planned (stories are taken since then). */
     lastEditionAt: ts("last_edition_at"),
-    /** Bumped to invalidate every link issued before (e.g. after erase or on request). */
+    /**
+     * Bumped to end every link issued before: by each new confirmation request, unsubscribing, and
+     * "send me a fresh link" (src/subscriptions/link-policy.ts).
+     */
     tokenVersion: integer("token_version").notNull().default(1),
     /** "web" or "api" (the news app). */
     origin: text("origin").notNull().default("web"),
@@ -60,8 +63,47 @@ export const subscribers = pgTable(
   (t) => [
     uniqueIndex("subscribers_email_key").on(t.email),
     index("subscribers_due_idx").on(t.nextSendAt).where(sql`${t.status} = 'active'`),
+    // Requests never confirmed are purged once their link has expired: found through this, not a scan.
+    index("subscribers_pending_idx").on(t.confirmationSentAt).where(sql`${t.status} = 'pending'`),
   ],
 );
+
+/** What a subscribe request asked for, as queued (src/subscriptions/preferences.ts validated it). */
+export interface QueuedPreferences {
+  countries: string[];
+  frequency: Frequency;
+  weeklyDay: number | null;
+  deliveryTime: string;
+  timeZone: string;
+}
+
+/**
+ * subscribe: a form's request, decided when drained (so the form answers in the same time whatever the
+ * address's state); confirm, manage-link (the form, filled in again by an active reader), fresh-link
+ * (asked for from the manage page): an email owed to a subscriber.
+ */
+export const queuedMailKinds = ["subscribe", "confirm", "manage-link", "fresh-link"] as const;
+export type QueuedMailKind = (typeof queuedMailKinds)[number];
+
+/**
+ * Service emails (confirmations, manage links) and the subscribe requests they come from, sent after the
+ * answer by the job runner (Node) or waitUntil and the tick trigger (Workers). A row is deleted once
+ * done; a drainer that dies leaves it leased, and another takes it when the lease runs out.
+ */
+export const mailQueue = pgTable("mail_queue", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  kind: text("kind").$type<QueuedMailKind>().notNull(),
+  /** subscribe: the canonical address and what it asked for (cleared once decided). */
+  email: text("email"),
+  preferences: jsonb("preferences").$type<QueuedPreferences>(),
+  /** confirm, manage-link: to whom, and the token version its link carries. */
+  subscriberId: uuid("subscriber_id").references(() => subscribers.id, { onDelete: "cascade" }),
+  tokenVersion: integer("token_version"),
+  /** Also the issue time of the link it carries: a retry sends the same bytes under the same key. */
+  createdAt: ts("created_at").notNull().defaultNow(),
+  leaseUntil: ts("lease_until"),
+  attempts: integer("attempts").notNull().default(0),
+});
 
 /** Fixed-window counters shared by every process (rate limits). */
 export const rateLimits = pgTable(

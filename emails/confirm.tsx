@@ -45,7 +45,10 @@ export function ConfirmEmail({ confirmUrl, countries, schedule, postalAddress }:
       <Text style={styles.muted}>
         Or paste this link into your browser: <Link href={confirmUrl} style={styles.link}>{confirmUrl}</Link>
       </Text>
-      <Text style={styles.muted}>The link works for 7 days.</Text>
+      <Text style={styles.muted}>
+        The link works for 7 days, and only for this request: if the form is sent again with this address, a new
+        email with its own link replaces this one.
+      </Text>
     </EmailLayout>
   );
 }

@@ -1,6 +1,8 @@
 /** @jsxImportSource react */
-// Sent when an active subscriber fills in the subscribe form again: no second subscription, just the
-// way to change the existing one (the form's answer stays the same, so nobody learns who subscribes).
+// Sent when an active subscriber fills in the subscribe form again — no second subscription, just the
+// way to change the existing one (the form's answer stays the same, so nobody learns who subscribes) —
+// and when a reader asks for a fresh link. Either way its link is fresh: for a while it also opens
+// export, erase and the full address, which links in digests never do (src/subscriptions/link-policy.ts).
 import { Button } from "@react-email/button";
 import { Heading } from "@react-email/heading";
 import { Link } from "@react-email/link";
@@ -14,25 +16,32 @@ export interface ManageLinkEmailProps {
   countries: string[];
   schedule: string;
   postalAddress: string;
+  /** Why it was sent: the subscribe form was filled in again, or the reader asked for a fresh link. */
+  reason: "subscribe-form" | "fresh-link";
+  /** How long the link opens export and erase. */
+  freshForHours: number;
 }
 
-export function manageLinkSubject(): string {
-  return "Your World Digest subscription";
+export function manageLinkSubject(reason: ManageLinkEmailProps["reason"] = "subscribe-form"): string {
+  return reason === "fresh-link" ? "Your fresh World Digest link" : "Your World Digest subscription";
 }
 
-export function ManageLinkEmail({ manageUrl, countries, schedule, postalAddress }: ManageLinkEmailProps) {
+export function ManageLinkEmail({ manageUrl, countries, schedule, postalAddress, reason, freshForHours }: ManageLinkEmailProps) {
+  const fresh = reason === "fresh-link";
   return (
     <EmailLayout
-      preview="You are already subscribed. Here is the link to change your digest."
+      preview={fresh ? "The fresh link you asked for. Links in earlier emails no longer work." : "You are already subscribed. Here is the link to change your digest."}
       footer={
         <Text style={styles.muted}>
-          This email was sent because the subscribe form was filled in with this address. If that wasn't you,
-          you can ignore it; nothing has changed. {postalAddress}
+          {fresh
+            ? "This email was sent because a fresh link was asked for from your subscription's page. If that wasn't you, someone had one of your links: it no longer works."
+            : "This email was sent because the subscribe form was filled in with this address. If that wasn't you, you can ignore it; nothing has changed."}{" "}
+          {postalAddress}
         </Text>
       }
     >
       <Heading as="h1" style={styles.h1}>
-        You're already subscribed
+        {fresh ? "Your fresh link" : "You're already subscribed"}
       </Heading>
       <Text style={styles.p}>
         Your digest covers <strong>{countries.join(", ")}</strong>. Delivery: {schedule}.
@@ -46,6 +55,10 @@ export function ManageLinkEmail({ manageUrl, countries, schedule, postalAddress 
       <Text style={styles.muted}>
         Or paste this link into your browser: <Link href={manageUrl} style={styles.link}>{manageUrl}</Link>
       </Text>
+      <Text style={styles.muted}>
+        For the next {freshForHours} hours this link also lets you export or erase your data. Please don't forward
+        this email.
+      </Text>
     </EmailLayout>
   );
 }
@@ -55,6 +68,8 @@ ManageLinkEmail.PreviewProps = {
   countries: ["Japan", "Brazil", "Slovakia", "Kenya"],
   schedule: "Every Saturday at 07:00 (America/Chicago)",
   postalAddress: "World Digest, 1 Example Street, Springfield, USA",
+  reason: "subscribe-form",
+  freshForHours: 24,
 } satisfies ManageLinkEmailProps;
 
 export default ManageLinkEmail;

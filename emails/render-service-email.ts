@@ -17,5 +17,5 @@ export async function renderConfirmEmail(props: ConfirmEmailProps): Promise<Rend
 
 export async function renderManageLinkEmail(props: ManageLinkEmailProps): Promise<RenderedEmail> {
   const element = createElement(ManageLinkEmail, props);
-  return { subject: manageLinkSubject(), html: await render(element), text: await render(element, { plainText: true }) };
+  return { subject: manageLinkSubject(props.reason), html: await render(element), text: await render(element, { plainText: true }) };
 }

@@ -72,9 +72,18 @@ export function createApp(deps: Deps): Hono {
   app.get("/assets/app.css", (c) => c.body(appCss, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
   app.get("/assets/app.js", (c) => c.body(appJs, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
 
-  // People: every other form is CSRF-checked (same origin, or the configured public origin).
+  // People: every other form is CSRF-checked against PUBLIC_URL's origin only (the request's own Host is
+  // the client's to choose), and takes only what a form sends: hono's check looks at form encodings only,
+  // so a JSON body, another type or no body at all would otherwise pass without an Origin.
   const people = new Hono();
-  people.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
+  people.use(csrf({ origin: (origin) => origin === publicOrigin }));
+  people.use(async (c, next) => {
+    if (c.req.method !== "POST") return next();
+    if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i.test(c.req.header("content-type") ?? "")) {
+      throw new AppError(415, "unsupported_media_type", "This form can only be sent from its page. Open the page again and resend it.");
+    }
+    return next();
+  });
   people.route("/", subscribeRoutes(deps));
   people.route("/confirm", confirmRoutes(deps));
   people.route("/manage", manageRoutes(deps));

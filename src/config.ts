@@ -24,6 +24,9 @@ const cron = z
   .string()
   .regex(/^(\S+\s+){4,5}\S+$/, { message: "expects a cron expression such as */30 * * * *" });
 
+/** Where the client's address is read from; see TRUST_PROXY. */
+export type ClientAddressSource = { from: "socket" } | { from: "x-forwarded-for"; hops: number } | { from: "cf-connecting-ip" };
+
 /** Every variable the service reads, with its default. README's configuration table mirrors this. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { message: "expects development, production or test" }).default("development"),
@@ -59,16 +62,36 @@ export const envSchema = z.object({
   FEED_CONCURRENCY: int(1, 64).default(8),
   SAMPLE_CONTENT: z.enum(["auto", "on", "off"], { message: "expects auto, on or off" }).default("auto"),
   RATE_LIMIT_SUBSCRIBE_PER_HOUR: int(1, 100_000).default(20),
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Where the client's address comes from (rate limits): the socket (false), the X-Forwarded-For entry
+   * the n-th proxy in front of us appended (1 to 9; true = 1), or CF-Connecting-IP (cloudflare). On
+   * Workers it is always CF-Connecting-IP, which the platform sets (src/worker/setup.ts).
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|[0-9]|cloudflare)$/i, { message: "expects false, a number of proxies (1 to 9), or cloudflare" })
+    .default("false")
+    .transform((v): ClientAddressSource => {
+      const value = v.toLowerCase();
+      if (value === "cloudflare") return { from: "cf-connecting-ip" };
+      const hops = value === "true" || value === "yes" ? 1 : value === "false" || value === "no" ? 0 : Number(value);
+      return hops === 0 ? { from: "socket" } : { from: "x-forwarded-for", hops };
+    }),
+  /** The interface `npm start` listens on; unset: loopback outside production, every interface in production. */
+  HOST: z
+    .string()
+    .regex(/^(localhost|[0-9a-f:.]+|[a-z0-9-]+(\.[a-z0-9-]+)*)$/i, { message: "expects an address to listen on, e.g. 127.0.0.1, 0.0.0.0 or ::" })
+    .optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { message: "expects debug, info, warn or error" }).default("info"),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, "HOST"> {
   /** Where links in emails point; PUBLIC_URL or http://localhost:PORT, without trailing slash. */
   publicUrl: string;
+  /** HOST, or its default: 127.0.0.1 outside production (/dev/outbox lists live links), 0.0.0.0 in production. */
+  HOST: string;
   appSecret: string;
   production: boolean;
 }
@@ -108,7 +131,7 @@ export function buildConfig(env: Env, generatedSecret?: string): Config {
     throw new ConfigError("Invalid configuration: PUBLIC_URL: expects an http(s) URL (required when NODE_ENV=production)");
   }
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
-  return { ...env, publicUrl, appSecret, production };
+  return { ...env, HOST: env.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"), publicUrl, appSecret, production };
 }
 
 /** A complete config for tests and tools: defaults plus overrides. */

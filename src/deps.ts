@@ -15,6 +15,11 @@ export interface Deps {
   log: Logger;
   /** Node only: reads the local outbox for /dev/outbox (absent on Workers and in production). */
   outbox?: OutboxReader;
+  /**
+   * Something was put in the mail queue: have it sent after the answer (Node: the job runner's drainer;
+   * Workers: waitUntil). Absent in tests, which drain the queue themselves.
+   */
+  mailQueued?: () => void;
 }
 
 export interface OutboxMessage {

@@ -8,6 +8,7 @@ import type { Deps } from "./deps";
 import { loadConfigOrExit, openDatabase } from "./node/environment";
 import { createNodeMailer } from "./node/mailer";
 import { startJobs } from "./node/jobs";
+import { createMailDrainer } from "./node/mail-drainer";
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL);
@@ -16,14 +17,17 @@ async function main() {
   const database = await openDatabase(config, log);
   const { mailer, outbox } = createNodeMailer(config, log);
   const deps: Deps = { db: database.db, dbKind: database.kind, config, clock: systemClock, mailer, log, ...(outbox ? { outbox } : {}) };
-  const app = createApp(deps);
+  // Confirmations and manage links are sent after the answer (the form answers alike for every address).
+  const drainer = createMailDrainer(deps);
+  const app = createApp({ ...deps, mailQueued: drainer.kick });
 
-  const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
-    log.info("listening", { url: config.publicUrl, port: info.port, database: database.kind, mail: outbox ? "local outbox" : "resend" });
+  // HOST: loopback outside production (/dev/outbox lists live links), every interface in production.
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    log.info("listening", { url: config.publicUrl, host: config.HOST, port: info.port, database: database.kind, mail: outbox ? "local outbox" : "resend" });
     if (outbox && !config.production) log.info(`open ${config.publicUrl}/ to subscribe, ${config.publicUrl}/dev/outbox to read what was sent`);
   });
 
-  const jobs = startJobs(deps);
+  const jobs = startJobs(deps, drainer);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,12 +1,13 @@
-// Signed links: HMAC-SHA256 over (purpose, subscriber, token version, expiry). Nothing is stored per
-// token; bumping the subscriber's tokenVersion revokes every link issued before.
+// Signed links: HMAC-SHA256 over (purpose, subscriber, token version, expiry, extra[, issue time]).
+// Nothing is stored per token; bumping the subscriber's tokenVersion revokes every link issued before
+// (src/subscriptions/link-policy.ts says when that happens and what each link may do).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { hmacKey, hmacSha256, type HmacKey } from "./hmac-sha256";
 
 export const tokenPurposes = ["confirm", "manage", "unsubscribe", "view"] as const;
 export type TokenPurpose = (typeof tokenPurposes)[number];
 
-/** Confirmation links expire; the others last as long as the subscription (until tokenVersion changes). */
+/** Confirmation links expire; the others last until tokenVersion changes (see link-policy.ts). */
 export const CONFIRM_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export interface TokenClaims {
@@ -17,6 +18,11 @@ export interface TokenClaims {
   expiresAt: number;
   /** Extra bound value, e.g. the edition for a view link ("" when none). */
   extra: string;
+  /**
+   * When the link was issued, in epoch seconds; 0 = not said. Only links emailed on request carry it
+   * (a fresh manage link); digest links do not, so the morning run's emails stay byte-identical.
+   */
+  issuedAt: number;
 }
 
 export type TokenCheck =
@@ -39,8 +45,10 @@ function signingKey(secret: string): HmacKey {
   return key;
 }
 
-export function createToken(secret: string, claims: Omit<TokenClaims, "extra"> & { extra?: string }): string {
-  const payload = Buffer.from([claims.purpose, claims.subscriberId, claims.version, claims.expiresAt, claims.extra ?? ""].join("|"), "utf8");
+export function createToken(secret: string, claims: Omit<TokenClaims, "extra" | "issuedAt"> & { extra?: string; issuedAt?: number }): string {
+  const fields: Array<string | number> = [claims.purpose, claims.subscriberId, claims.version, claims.expiresAt, claims.extra ?? ""];
+  if (claims.issuedAt) fields.push(claims.issuedAt);
+  const payload = Buffer.from(fields.join("|"), "utf8");
   return `${payload.toString("base64url")}.${hmacSha256(signingKey(secret), payload).toString("base64url")}`;
 }
 
@@ -57,8 +65,8 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
   const given = Buffer.from(sig, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad-signature" };
   const parts = payload.split("|");
-  if (parts.length !== 5) return { ok: false, reason: "malformed" };
-  const [p, subscriberId, version, expiresAt, extra] = parts as [string, string, string, string, string];
+  if (parts.length !== 5 && parts.length !== 6) return { ok: false, reason: "malformed" };
+  const [p, subscriberId, version, expiresAt, extra, issuedAt] = parts as [string, string, string, string, string, string | undefined];
   if (!(tokenPurposes as readonly string[]).includes(p)) return { ok: false, reason: "malformed" };
   if (p !== purpose) return { ok: false, reason: "wrong-purpose" };
   const claims: TokenClaims = {
@@ -67,8 +75,9 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
     version: Number(version),
     expiresAt: Number(expiresAt),
     extra,
+    issuedAt: issuedAt === undefined ? 0 : /^[1-9]\d{0,11}$/.test(issuedAt) ? Number(issuedAt) : NaN,
   };
-  if (!Number.isInteger(claims.version) || !Number.isInteger(claims.expiresAt)) return { ok: false, reason: "malformed" };
+  if (!Number.isInteger(claims.version) || !Number.isInteger(claims.expiresAt) || !Number.isInteger(claims.issuedAt)) return { ok: false, reason: "malformed" };
   if (claims.expiresAt !== 0 && claims.expiresAt * 1000 < now.getTime()) return { ok: false, reason: "expired" };
   return { ok: true, claims };
 }
@@ -90,4 +99,10 @@ export function linkFor(
   const expiresAt = purpose === "confirm" ? Math.floor((now.getTime() + CONFIRM_TOKEN_TTL_MS) / 1000) : 0;
   const token = createToken(secret, { purpose, subscriberId: subscriber.id, version: subscriber.tokenVersion, expiresAt, extra });
   return `${publicUrl}/${purpose}/${token}`;
+}
+
+/** A manage link that says when it was issued: emailed on request, it opens the sensitive actions for a while. */
+export function freshManageLink(publicUrl: string, secret: string, subscriber: SubscriberRef, issuedAt: Date): string {
+  const token = createToken(secret, { purpose: "manage", subscriberId: subscriber.id, version: subscriber.tokenVersion, expiresAt: 0, issuedAt: Math.max(1, Math.floor(issuedAt.getTime() / 1000)) });
+  return `${publicUrl}/manage/${token}`;
 }

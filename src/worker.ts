@@ -15,10 +15,13 @@ import type { Deps } from "./deps";
 import { createLogger } from "./log";
 import { createResendMailer } from "./mail/resend-mailer";
 import { jobFor, workerIngestion, workerTick } from "./worker/jobs";
+import { drainMailQueue } from "./subscriptions/mail-queue";
 import { workerSetup, type WorkerEnv, type WorkerSetup } from "./worker/setup";
 
 /** Database connections per invocation: a Worker may hold 6 open connections; the rest go to Resend and feeds. */
 const DB_CONNECTIONS = 3;
+/** Queued emails one request's waitUntil sends at most (the rest: the next request or tick trigger). */
+const MAIL_PER_REQUEST = 5;
 
 interface ScheduledController {
   cron: string;
@@ -65,10 +68,15 @@ export default {
       });
     }
     const { deps, database } = depsFor(setup);
+    // Confirmations and manage links are sent after the answer (the form answers alike for every address):
+    // waitUntil keeps the invocation alive for it; the connection closes once that is done. Whatever does
+    // not fit is sent by the next tick trigger.
+    let queued = false;
     try {
-      return await createApp(deps).fetch(request, env, ctx);
+      return await createApp({ ...deps, mailQueued: () => (queued = true) }).fetch(request, env, ctx);
     } finally {
-      ctx.waitUntil(database.close());
+      const after = queued ? drainMailQueue(deps, { limit: MAIL_PER_REQUEST, maxRounds: 1 }).catch((error: unknown) => deps.log.error("mail queue drain failed", { error: String(error) })) : Promise.resolve();
+      ctx.waitUntil(after.finally(() => database.close()));
     }
   },
 

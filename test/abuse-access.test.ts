@@ -8,9 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Hono } from "hono";
 import { createApp } from "../src/app";
 import { runTick } from "../src/digest/tick";
-import { createToken, linkFor, type TokenPurpose } from "../src/tokens";
+import { createToken, freshManageLink, linkFor, type TokenPurpose } from "../src/tokens";
 import { signPayload } from "../src/webhooks/svix-signature";
-import { articles, deliveries, rateLimits, sources, stories, subscribers, suppressions, webhookEvents } from "../db/schema";
+import { articles, deliveries, mailQueue, rateLimits, sources, stories, subscribers, suppressions, webhookEvents } from "../db/schema";
 import { findSubscriberByEmail, type Subscriber } from "../db/queries/subscribers";
 import { createDigestWorld, addSubscriber, seedStory, type DigestWorld } from "./helpers/digest-world";
 import { ORIGIN } from "./helpers/app";
@@ -28,6 +28,8 @@ let pending: Subscriber;
 
 const secret = () => w.deps.config.appSecret;
 const tokenOf = (purpose: TokenPurpose, s: Pick<Subscriber, "id" | "tokenVersion">, at = w.clock.now) => linkFor("", secret(), purpose, s, at).split("/")[2]!;
+/** A manage link as the "fresh link" email carries it (export and erase take one). */
+const freshTokenOf = (s: Pick<Subscriber, "id" | "tokenVersion">) => freshManageLink("", secret(), s, w.clock.now).split("/")[2]!;
 
 /** Everything in the database, as comparable JSON (rate-limit counters left out: attempts may count). */
 async function snapshot(): Promise<string> {
@@ -40,6 +42,7 @@ async function snapshot(): Promise<string> {
     sources: await db.select().from(sources).orderBy(sources.id),
     articles: await db.select().from(articles).orderBy(articles.id),
     stories: await db.select().from(stories).orderBy(stories.id),
+    mailQueue: await db.select().from(mailQueue).orderBy(mailQueue.id),
   };
   return JSON.stringify(tables);
 }
@@ -78,9 +81,11 @@ const tokenRoutes: Array<{ method: "GET" | "POST"; path: (t: string) => string; 
   { method: "GET", path: (t) => `/manage/${t}/export`, purpose: "manage" },
   { method: "GET", path: (t) => `/manage/${t}/delete`, purpose: "manage" },
   { method: "POST", path: (t) => `/manage/${t}/delete`, purpose: "manage", fields: { confirm: "yes" } },
+  { method: "POST", path: (t) => `/manage/${t}/fresh-link`, purpose: "manage" },
   { method: "GET", path: (t) => `/unsubscribe/${t}`, purpose: "unsubscribe" },
   { method: "POST", path: (t) => `/unsubscribe/${t}`, purpose: "unsubscribe", fields: { "List-Unsubscribe": "One-Click" } },
   { method: "POST", path: (t) => `/unsubscribe/${t}/resubscribe`, purpose: "unsubscribe" },
+  { method: "POST", path: (t) => `/unsubscribe/${t}/pause`, purpose: "unsubscribe" },
 ];
 
 const send = (route: (typeof tokenRoutes)[number], token: string) =>
@@ -173,7 +178,9 @@ describe("links that are not the right key", () => {
   it("links issued before an erase stop working, and a recreated address does not inherit them", async () => {
     const manage = tokenOf("manage", alice);
     const unsubscribe = tokenOf("unsubscribe", alice);
-    expect((await samePost(`/manage/${manage}/delete`, { confirm: "yes" })).status).toBe(200);
+    // Erasing takes a link emailed on request within the day (link-policy.ts).
+    expect((await samePost(`/manage/${freshTokenOf(alice)}/delete`, { confirm: "yes" })).status).toBe(200);
+    expect(await findSubscriberByEmail(w.db, "alice@example.com")).toBeUndefined();
     await addSubscriber(w.db, { email: "alice@example.com", countries: ["JP"], nextSendAt: new Date(NOW) });
     await w.db.update(subscribers).set({ confirmedAt: new Date(NOW) });
     const before = await snapshot();
@@ -186,7 +193,7 @@ describe("links that are not the right key", () => {
   it("another subscriber's valid links only ever touch that subscriber", async () => {
     const aliceBefore = JSON.stringify(await findSubscriberByEmail(w.db, "alice@example.com"));
     for (const route of tokenRoutes.filter((r) => r.purpose !== "confirm")) {
-      const res = await send(route, tokenOf(route.purpose, bob));
+      const res = await send(route, route.purpose === "manage" ? freshTokenOf(bob) : tokenOf(route.purpose, bob));
       expect(res.status, route.path(":bob")).toBeLessThan(500);
       if (route.path("x").endsWith("/export")) {
         expect(((await res.json()) as { subscriber: { email: string } }).subscriber.email).toBe("bob@example.com");
@@ -318,6 +325,8 @@ describe("cross-site form posts (CSRF)", () => {
     { path: `/manage/${tokenOf("manage", alice)}/pause`, fields: {} },
     { path: `/manage/${tokenOf("manage", alice)}/delete`, fields: { confirm: "yes" } },
     { path: `/unsubscribe/${tokenOf("unsubscribe", bob)}/resubscribe`, fields: {} },
+    { path: `/manage/${tokenOf("manage", alice)}/fresh-link`, fields: {} },
+    { path: `/unsubscribe/${tokenOf("unsubscribe", alice)}/pause`, fields: {} },
   ];
   const attacks: Array<[string, Record<string, string>]> = [
     ["another origin", { Origin: "https://evil.example" }],
@@ -360,6 +369,46 @@ describe("cross-site form posts (CSRF)", () => {
     expect((await findSubscriberByEmail(w.db, "alice@example.com"))!.status).toBe("paused");
   });
 
+  it("an Origin equal to the request's own Host is not enough: only PUBLIC_URL's origin is (issue 15)", async () => {
+    const before = await snapshot();
+    for (const { path, fields } of formRoutes()) {
+      for (const host of ["evil.example", "localhost.evil.example:8787", "127.0.0.1:8787"]) {
+        const res = await app.request(`http://${host}${path}`, {
+          method: "POST",
+          body: new URLSearchParams(fields),
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: `http://${host}`, Host: host },
+        });
+        expect(res.status, `${path} via ${host}`).toBe(403);
+      }
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("form actions take only form encodings: a JSON body, another type or no body at all cannot skip the CSRF check (issue 15)", async () => {
+    await post(`/unsubscribe/${tokenOf("unsubscribe", bob)}`, "List-Unsubscribe=One-Click", { "Content-Type": "application/x-www-form-urlencoded" });
+    const before = await snapshot();
+    let refused = 0;
+    for (const { path, fields } of formRoutes()) {
+      const bodies: Array<[string, BodyInit | null, Record<string, string>]> = [
+        ["JSON", JSON.stringify(fields), { "Content-Type": "application/json" }],
+        ["no body, no type", null, {}],
+        ["bytes without a type", new Blob([new Uint8Array([1, 2, 3])]), {}],
+        ["octet-stream", "confirm=yes", { "Content-Type": "application/octet-stream" }],
+        ["XML", "<confirm>yes</confirm>", { "Content-Type": "text/xml" }],
+      ];
+      for (const [name, body, type] of bodies) {
+        for (const origin of [{}, { Origin: "https://evil.example" }, { Origin: ORIGIN }] as Array<Record<string, string>>) {
+          const res = await post(path, body, { ...type, ...origin });
+          const context = `${path.split("/").slice(0, 2).join("/")}… ${name}, ${JSON.stringify(origin)}`;
+          expect([403, 415], context).toContain(res.status);
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBe(formRoutes().length * 5 * 3);
+    expect(await snapshot()).toBe(before);
+  });
+
   it("one-click unsubscribe stays open to mail providers (no Origin, no cookies) because the signed link is the key", async () => {
     const res = await post(`/unsubscribe/${tokenOf("unsubscribe", alice)}`, "List-Unsubscribe=One-Click", { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "cross-site" });
     expect(res.status).toBe(200);
@@ -400,6 +449,7 @@ describe("a link scanner opening every link of the emails", () => {
   it("the confirmation email: scanning confirms nothing", async () => {
     const res = await samePost("/subscribe", { email: "scanned@example.com", countries: "JP", frequency: "daily", deliveryTime: "07:00", timeZone: "Asia/Tokyo" });
     expect(res.status).toBe(200);
+    await w.drain();
     const email = w.fake.sent.find((e) => e.to[0] === "scanned@example.com")!;
     const urls = urlsOf(email);
     expect(urls.some((u) => u.includes("/confirm/"))).toBe(true);

@@ -144,9 +144,17 @@ const id: fc.Arbitrary<string> = fc.oneof(
 const segment = (value: fc.Arbitrary<string>) =>
   fc.tuple(value, fc.boolean()).map(([v, raw]) => (raw ? v.replace(/[?#]/g, "") : encodeURIComponent(wf(v))));
 
+/** Dates at the edges: year 0 and 9999 with offsets that carry them over, days that no month has, extended years. */
+const edgeDate: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom("0000-01-01", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "9999-12-31T23:59:59Z", "2026-02-30", "2024-02-29", "2026-04-31T00:00:00Z", "+275760-09-13", "-000001-01-01", "1970-01-01", "2026-01-01T24:00:00Z"),
+  fc
+    .record({ y: fc.integer({ min: 0, max: 10_000 }), m: fc.integer({ min: 0, max: 13 }), d: fc.integer({ min: 0, max: 32 }), h: fc.integer({ min: 0, max: 25 }), zone: fc.constantFrom("Z", "+14:00", "-14:00", "+05:45", "", "+24:00") })
+    .map(({ y, m, d, h, zone }) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00${zone}`),
+);
+
 const query: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constant("") },
-  { weight: 2, arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom("done", "email", "since", "limit", "token"), text), fc.oneof(validValues.email!, fc.constantFrom("saved", "paused", "2026-01-01", "10", "0", "201"), text)), { maxLength: 4 }).map((pairs) => `?${new URLSearchParams(pairs.map(([k, v]) => [wf(k), wf(v)])).toString()}`) },
+  { weight: 2, arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom("done", "email", "since", "limit", "token"), text), fc.oneof(validValues.email!, fc.constantFrom("saved", "paused", "2026-01-01", "10", "0", "201"), edgeDate, text)), { maxLength: 4 }).map((pairs) => `?${new URLSearchParams(pairs.map(([k, v]) => [wf(k), wf(v)])).toString()}`) },
   { weight: 1, arbitrary: text.map((s) => `?${s.replace(/#/g, "")}`) },
 );
 
@@ -177,7 +185,7 @@ const articleValid: Record<string, fc.Arbitrary<string>> = {
   url: fc.oneof(fc.webUrl(), fc.constantFrom("javascript:alert(1)", "https://news.example/a?utm_source=x", "ftp://x.example/")),
   country: fc.constantFrom("JP", "BR", "US", "XX"),
   language: fc.constantFrom("ja", "pt-BR", "en", "zz-ZZ-x-1", ""),
-  published: fc.constantFrom("2026-03-02T08:00:00Z", "2026-03-02", "2099-01-01T00:00:00Z", "1999-01-01T00:00:00Z", "2026-13-45T99:99:99Z", "yesterday"),
+  published: fc.oneof(fc.constantFrom("2026-03-02T08:00:00Z", "2026-03-02", "2099-01-01T00:00:00Z", "1999-01-01T00:00:00Z", "2026-13-45T99:99:99Z", "yesterday", "2026-02-30T08:00:00Z", "2026-03-02T23:59:59+14:00"), edgeDate),
 };
 const jsonObject = (keys: string[], valid: Record<string, fc.Arbitrary<string>> = {}) =>
   fc
@@ -377,6 +385,9 @@ const runProperty = (arb: fc.Arbitrary<Shape>) =>
     fc.asyncProperty(arb, async (shape) => {
       await expectCalmAnswer(shape);
       expect(await invariantViolations(t.deps.db)).toEqual([]);
+      // What a request queued is decided and sent after the answer: that must hold the invariants too.
+      await t.drain();
+      expect(await invariantViolations(t.deps.db)).toEqual([]);
     }),
     { numRuns: RUNS, endOnFailure: true, ...(SEED === undefined ? {} : { seed: SEED }) },
   );
@@ -384,7 +395,7 @@ const runProperty = (arb: fc.Arbitrary<Shape>) =>
 describe("whatever a client sends, the answer is a 2xx/3xx/4xx with a message and the database stays consistent", () => {
   it("the fuzzed routes are the whole route table", () => {
     const paths = routeTable.map((r) => `${r.method} ${r.path}`);
-    for (const expected of ["POST /subscribe", "POST /confirm/:token", "POST /manage/:token", "POST /manage/:token/delete", "POST /unsubscribe/:token", "POST /unsubscribe/:token/resubscribe", "POST /api/subscribers", "PATCH /api/subscribers/:id", "POST /api/articles", "PATCH /api/sources/:id", "POST /webhooks/resend", "GET /dev/outbox/:id/html"]) {
+    for (const expected of ["POST /subscribe", "POST /confirm/:token", "POST /manage/:token", "POST /manage/:token/delete", "POST /unsubscribe/:token", "POST /unsubscribe/:token/resubscribe", "POST /unsubscribe/:token/pause", "POST /manage/:token/fresh-link", "POST /api/subscribers", "PATCH /api/subscribers/:id", "POST /api/articles", "PATCH /api/sources/:id", "POST /webhooks/resend", "GET /dev/outbox/:id/html"]) {
       expect(paths).toContain(expected);
     }
   });
@@ -407,5 +418,16 @@ describe("whatever a client sends, the answer is a 2xx/3xx/4xx with a message an
 
   it("unknown paths, odd methods and traversal attempts", { timeout: 240_000 }, async () => {
     await runProperty(strayRequest);
+  });
+
+  it("dates at the edges in GET /api/stories?since=: 200, or 400 naming the field, never 500 (issue 15)", { timeout: 240_000 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(edgeDate, async (since) => {
+        const res = await app.request(`/api/stories?since=${encodeURIComponent(since)}`, { headers: { Authorization: `Bearer ${API_TOKEN}` } });
+        expect([200, 400], `${since} → ${res.status}`).toContain(res.status);
+        if (res.status === 400) expect(((await res.json()) as { error: { fields?: object } }).error.fields, since).toHaveProperty("since");
+      }),
+      { numRuns: RUNS * 2, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
   });
 });

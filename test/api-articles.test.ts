@@ -110,6 +110,33 @@ describe("POST /api/articles", () => {
     expect(a.title).toBe("Floods in Porto Alegre");
   });
 
+  it("drops bidi overrides and isolates from pushed text on the way in (issue 15)", async () => {
+    const res = await call("POST", "/api/articles", {
+      articles: [
+        article({ url: "https://x.example/bidi", title: "Election \u202egnp.exe\u202c result in \u2066Lagos\u2069", summary: "Turnout \u202dwas\u202c high.", originalTitle: "\u202bأخبار\u202c", outlet: "\u202eHerald", country: "NG", language: "en" }),
+      ],
+    });
+    expect(((await res.json()) as { results: Array<{ status: string }> }).results[0]!.status).toBe("created");
+    const stories = ((await (await call("GET", "/api/stories")).json()) as { stories: Array<{ articles: Array<{ url: string; title: string; summary: string; originalTitle: string; outlet: string }> }> }).stories;
+    const a = stories.flatMap((s) => s.articles).find((x) => x.url === "https://x.example/bidi")!;
+    expect(a.title).toBe("Election gnp.exe result in Lagos");
+    expect(a.summary).toBe("Turnout was high.");
+    expect(a.originalTitle).toBe("أخبار");
+    expect(a.outlet).toBe("Herald");
+  });
+
+  it("refuses publication dates PostgreSQL cannot store or that are no calendar date, naming the field (issue 15)", async () => {
+    const res = await call("POST", "/api/articles", {
+      articles: ["0000-01-01T00:00:00Z", "0001-01-01T00:00:00+14:00", "2025-02-30T08:00:00Z", "+275760-09-13T00:00:00Z"].map((published, i) => article({ url: `https://x.example/date-${i}`, published })),
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: Array<{ status: string; reason?: string }> };
+    for (const r of results) {
+      expect(r.status).toBe("rejected");
+      expect(r.reason).toContain("published");
+    }
+  });
+
   it("refuses a body that is not a batch, with a JSON error", async () => {
     for (const body of ["{not json", { articles: "x" }, { articles: [] }, { articles: Array.from({ length: 501 }, () => article()) }]) {
       const res = await call("POST", "/api/articles", body);
@@ -140,6 +167,16 @@ describe("GET /api/stories", () => {
   it("validates since and limit", async () => {
     expect((await call("GET", "/api/stories?since=soon")).status).toBe(400);
     expect((await call("GET", "/api/stories?limit=0")).status).toBe(400);
+    // Issue 15: year 0 passes Date.parse but not PostgreSQL (it answered 500); so do dates that are no
+    // calendar date or lie outside what a timestamp holds. 400, naming the field.
+    for (const since of ["0000-01-01", "0001-01-01T00:00:00+14:00", "2026-02-30", "2026-04-31T00:00:00Z", "9999-12-31T23:59:59-14:00"]) {
+      const res = await call("GET", `/api/stories?since=${encodeURIComponent(since)}`);
+      expect(res.status, since).toBe(400);
+      expect(((await res.json()) as { error: { fields: Record<string, string> } }).error.fields, since).toHaveProperty("since");
+    }
+    for (const since of ["0001-01-01", "9999-12-31T23:59:59Z", "2024-02-29", "2026-03-01T10:00:00+05:45"]) {
+      expect((await call("GET", `/api/stories?since=${encodeURIComponent(since)}`)).status, since).toBe(200);
+    }
     const later = await call("GET", `/api/stories?since=${encodeURIComponent(new Date(now.getTime() + 3_600_000).toISOString())}`);
     expect(((await later.json()) as { stories: unknown[] }).stories).toEqual([]);
   });

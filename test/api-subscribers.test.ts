@@ -53,6 +53,7 @@ describe("news app API", () => {
     const res = await api("/subscribers", { method: "POST", json: { email: "pending-app@example.com", countries: ["BR"], timeZone: "America/Sao_Paulo" } });
     expect(res.status).toBe(201);
     expect(((await res.json()) as SubscriberBody).subscriber.status).toBe("pending");
+    await t.drain(); // sent after the answer
     expect(t.mailer.lastTo("pending-app@example.com")?.subject).toContain("Confirm");
   });
 

@@ -12,6 +12,8 @@ import { createApp } from "../src/app";
 import { testConfig } from "../src/config";
 import { silentLogger } from "../src/log";
 import { createOutboxMailer } from "../src/mail/outbox-mailer";
+import { createMailDrainer, type MailDrainer } from "../src/node/mail-drainer";
+import { linkFor } from "../src/tokens";
 import { findSubscriberByEmail, updateSubscriber } from "../db/queries/subscribers";
 import { ingestPushedArticles } from "../src/ingest/push";
 import { runTick } from "../src/digest/tick";
@@ -26,6 +28,17 @@ let server: ServerType;
 let browser: Browser;
 let base = "";
 let deps: Deps;
+let drainer: MailDrainer;
+
+/** The outbox page once an email with this subject is listed (it is sent just after the answer). */
+async function openOutboxWith(page: Page, subject: string | RegExp) {
+  await expect
+    .poll(async () => {
+      await page.goto(`${base}/dev/outbox`);
+      return page.getByRole("link", { name: subject }).count();
+    })
+    .toBeGreaterThan(0);
+}
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -49,7 +62,9 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
       log: silentLogger,
       outbox,
     };
-    app = createApp(deps);
+    // As npm start wires it: service emails are sent by the drainer right after the answer.
+    drainer = createMailDrainer(deps);
+    app = createApp({ ...deps, mailQueued: drainer.kick });
     // The outlet catalog, as start-up seeds it: the form lists the countries it has outlets in.
     await seedSources(database.db, readSourceCatalog());
     browser = await launchBrowser();
@@ -58,6 +73,7 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
   afterAll(async () => {
     await browser?.close();
     server?.close();
+    await drainer?.stop();
     await database?.drop();
   });
 
@@ -77,7 +93,7 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
     await page.waitForSelector("text=Check your inbox");
     await shot(page, "02-check-inbox");
 
-    await page.goto(`${base}/dev/outbox`);
+    await openOutboxWith(page, "Confirm your World Digest subscription");
     await shot(page, "03-outbox");
     await page.getByRole("link", { name: "Confirm your World Digest subscription" }).click();
     await page.waitForSelector("iframe.mail");
@@ -93,9 +109,26 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
     await page.waitForSelector("text=You're subscribed");
     await shot(page, "06-confirmed");
     expect((await findSubscriberByEmail(database.db, "ana@example.com"))?.status).toBe("active");
+    // No page reached from a link hands out the manage link (issue 15).
+    expect(await page.locator('a[href*="/manage/"]').count()).toBe(0);
 
-    await page.getByRole("link", { name: "Manage my subscription" }).click();
+    // Lost the link? The subscribe form again: an already-subscribed address gets its manage link by email.
+    await page.goto(`${base}/`);
+    await page.getByLabel("Email address").fill("ana@example.com");
+    await page.getByLabel(/Japan$/).check();
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await page.waitForSelector("text=Check your inbox");
+    await openOutboxWith(page, /^Your World Digest subscription$/);
+    await page.getByRole("link", { name: /^Your World Digest subscription$/ }).click();
+    await page.waitForSelector("iframe.mail");
+    await shot(page, "06b-manage-link-email");
+    const manageHref = await page.frameLocator("iframe.mail").getByRole("link", { name: "Manage my subscription" }).getAttribute("href");
+    expect(manageHref).toMatch(new RegExp(`^${base}/manage/`));
+    await page.goto(manageHref!);
     await page.waitForSelector("text=Your World Digest");
+    // A link emailed on request: the whole address, export and erase.
+    await page.waitForSelector("text=ana@example.com");
+    expect(await page.getByRole("link", { name: "Export my data (JSON)" }).count()).toBe(1);
     await page.locator("summary", { hasText: "Africa" }).click();
     await page.getByLabel(/Kenya$/).check();
     await page.getByLabel("Once a week").check();
@@ -126,8 +159,19 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
     const digest = page.frameLocator("iframe.mail");
     await expect.poll(() => digest.getByRole("link", { name: "Amazon river ferries get solar roofs" }).count()).toBe(1);
     const viewHref = await digest.getByRole("link", { name: "View in browser" }).getAttribute("href");
+    const digestManageHref = await digest.getByRole("link", { name: "Manage", exact: true }).getAttribute("href");
     await page.goto(viewHref!);
     await shot(page, "09-view-in-browser");
+    expect(await page.locator('a[href*="/manage/"]').count()).toBe(0);
+    // The digest's own manage link: settings, but the address partly hidden and export behind a fresh link.
+    await page.goto(digestManageHref!);
+    await page.waitForSelector("text=a•••@example.com");
+    await shot(page, "09b-manage-from-digest");
+    await page.goto(`${digestManageHref}/export`);
+    await page.waitForSelector("text=This needs a fresh link");
+    await shot(page, "09c-fresh-link-needed");
+    await page.goBack();
+    await page.goBack();
     const unsubscribeHref = await (async () => {
       await page.goBack();
       return page.frameLocator("iframe.mail").getByRole("link", { name: "Unsubscribe" }).getAttribute("href");
@@ -159,15 +203,16 @@ describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () =>
     await page.getByLabel(/Japan$/).check();
     await page.getByRole("button", { name: "Subscribe" }).click();
     await page.waitForSelector("text=Check your inbox");
-    await page.goto(`${base}/dev/outbox`);
-    await page.getByRole("link", { name: "Confirm your World Digest subscription" }).first().click();
+    await expect.poll(async () => (await deps.outbox!.list()).filter((m) => m.to === "kenji@example.com").length).toBe(1);
+    const message = (await deps.outbox!.list()).find((m) => m.to === "kenji@example.com")!;
+    await page.goto(`${base}/dev/outbox/${message.id}`);
     const confirmHref = await page.frameLocator("iframe.mail").getByRole("link", { name: "Confirm my subscription" }).getAttribute("href");
     await page.goto(confirmHref!);
     await page.getByRole("button", { name: "Confirm my subscription" }).click();
     await page.waitForSelector("text=You're subscribed");
-    await page.getByRole("link", { name: "Manage my subscription" }).click();
-    const unsubscribeHref = await page.getByRole("link", { name: "Unsubscribe" }).getAttribute("href");
     await context.close();
+    // The List-Unsubscribe link of the digests she will get.
+    const unsubscribeHref = new URL(linkFor(base, deps.config.appSecret, "unsubscribe", (await findSubscriberByEmail(database.db, "kenji@example.com"))!, new Date())).pathname;
 
     // What Gmail does: POST with the RFC 8058 body, no cookies, no Origin, no redirects followed.
     const res = await fetch(`${base}${unsubscribeHref}`, {

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchFeed, feedUserAgent, type FetchOptions, type FetchResult } from "../src/node/feeds";
+import { isPrivateAddress } from "../src/feeds/address-policy";
 
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title></channel></rss>`;
 const hits: string[] = [];
@@ -211,14 +212,33 @@ describe("what fetchFeed refuses to fetch", () => {
   it("refuses a host name when any of its addresses is private", async () => {
     const resolve = async (host: string) => (host === "mixed.test" ? ["93.184.216.34", "fd00::1"] : ["93.184.216.34"]);
     const result = await fetchFeed("http://mixed.test/feed", { ...options, allowPrivate: false, resolve });
-    expect(expectError(result, "blocked-address")).toMatch(/mixed\.test resolves to the private or local address fd00::1/);
+    const message = expectError(result, "blocked-address");
+    // The message is kept on the source and shown by GET /api/sources: it says what was refused, not what
+    // an internal name resolves to (issue 15).
+    expect(message).toMatch(/mixed\.test resolves to a private or local address/);
+    expect(message).not.toMatch(/fd00/);
+  });
+
+  it("refuses IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d) and local-use NAT64 (64:ff9b:1::/48) addresses (issue 15)", async () => {
+    const before = hits.length;
+    const privateOnly = { ...options, allowPrivate: false };
+    for (const host of ["[::ffff:0:127.0.0.1]", "[::0.0.127.1]", "[::7f00:1]", "[64:ff9b:1::7f00:1]", "[64:ff9b:1:ffff::8.8.8.8]", "[::ffff:0:a9fe:a9fe]"]) {
+      expectError(await fetchFeed(`http://${host}:${port}/feed`, privateOnly), "blocked-address");
+    }
+    expect(hits.length).toBe(before);
+    for (const address of ["::ffff:0:127.0.0.1", "::ffff:0:8.8.8.8", "::0.0.127.1", "::8.8.8.8", "64:ff9b:1::1", "64:ff9b:1:abcd::8.8.8.8"]) {
+      expect(isPrivateAddress(address), address).toBe(true);
+    }
+    // The well-known NAT64 prefix still carries a public IPv4 address through.
+    expect(isPrivateAddress("64:ff9b::8.8.8.8")).toBe(false);
+    expect(isPrivateAddress("64:ff9b::127.0.0.1")).toBe(true);
   });
 
   it("checks the address again when connecting (a DNS answer that changes after the check is still refused)", async () => {
     // The check's resolver says public; the connection's own lookup finds loopback.
     const before = hits.length;
     const result = await fetchFeed(`http://localhost:${port}/feed`, { ...options, allowPrivate: false, resolve: async () => ["93.184.216.34"] });
-    expectError(result, "blocked-address");
+    expect(expectError(result, "blocked-address")).not.toMatch(/127\.0\.0\.1|::1/);
     expect(hits.length).toBe(before);
   });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, pageText, pathOf, postForm, type TestApp } from "./helpers/app";
+import { createTestApp, pageText, pathOf, postForm, postFormFrom, type TestApp } from "./helpers/app";
 import { linkIn } from "./helpers/memory-mailer";
 import { findSubscriberByEmail, type Subscriber } from "../db/queries/subscribers";
-import { linkFor } from "../src/tokens";
+import { freshManageLink, linkFor } from "../src/tokens";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,11 +11,15 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const get = (email: string) => findSubscriberByEmail(t.deps.db, email);
+/** A link as digests carry it. */
 const link = (s: Subscriber, purpose: "manage" | "unsubscribe") =>
   pathOf(linkFor(t.deps.config.publicUrl, t.deps.config.appSecret, purpose, s, t.clock.now));
+/** A manage link as the email sent on request carries it: it also exports and erases, for a day. */
+const freshLink = (s: Subscriber) => pathOf(freshManageLink(t.deps.config.publicUrl, t.deps.config.appSecret, s, t.clock.now));
 
 async function activeSubscriber(email: string): Promise<Subscriber> {
   await postForm(t, "/subscribe", { email, countries: ["JP", "BR", "SK"], frequency: "weekdays", deliveryTime: "07:00", timeZone: "America/Chicago" });
+  await t.drain();
   await postForm(t, pathOf(linkIn(t.mailer.lastTo(email)!.text, "confirm")!), {});
   const s = await get(email);
   expect(s?.status).toBe("active");
@@ -29,7 +33,10 @@ describe("manage page", () => {
     const page = await t.app.request(path);
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain("ana@example.com");
+    // A digest's link shows the address partly hidden; the link emailed on request shows it whole.
+    expect(html).not.toContain("ana@example.com");
+    expect(html).toContain("a•••@example.com");
+    expect(await (await t.app.request(freshLink(s))).text()).toContain("ana@example.com");
     expect(html).toContain("Brazil, Japan, Slovakia");
     expect(html).toMatch(/value="JP" checked=""/);
 
@@ -71,7 +78,7 @@ describe("manage page", () => {
 
   it("exports the subscriber's data as a JSON download", async () => {
     const s = (await get("ana@example.com"))!;
-    const res = await t.app.request(`${link(s, "manage")}/export`);
+    const res = await t.app.request(`${freshLink(s)}/export`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toContain("attachment");
     const data = (await res.json()) as { subscriber: { email: string; countries: string[] }; deliveries: unknown[] };
@@ -82,7 +89,7 @@ describe("manage page", () => {
 
   it("erases everything only after the confirm step, and the old links stop working", async () => {
     const s = await activeSubscriber("erase@example.com");
-    const path = link(s, "manage");
+    const path = freshLink(s);
     const ask = await t.app.request(`${path}/delete`);
     expect(ask.status).toBe(200);
     expect(await pageText(ask)).toContain("Yes, delete everything");
@@ -109,19 +116,23 @@ describe("unsubscribing", () => {
     expect(page.status).toBe(200);
     const html = await pageText(page);
     expect(html).toContain(">Unsubscribe</button>");
-    expect(html).toContain("Or change how often instead");
+    expect(html).toContain("Pause instead");
     expect((await get("leave@example.com"))!.status).toBe("active");
 
     const res = await postForm(t, path, {});
     expect(res.status).toBe(200);
     expect(await pageText(res)).toContain("Resubscribe");
     expect((await get("leave@example.com"))!.status).toBe("unsubscribed");
+    // Leaving ends the subscription's links: the manage link no longer opens anything.
+    expect((await t.app.request(link(s, "manage"))).status).toBe(400);
 
-    const manage = await pageText(await t.app.request(link(s, "manage")));
-    expect(manage).toContain(`<form method="post" action="${path}/resubscribe"><button type="submit">Resubscribe</button>`);
-
+    // Coming back is confirmed from the mailbox, not turned on by the link.
     const back = await postForm(t, `${path}/resubscribe`, {});
     expect(back.status).toBe(200);
+    expect(await pageText(back)).toContain("Check your inbox");
+    expect((await get("leave@example.com"))!.status).toBe("unsubscribed");
+    await t.drain();
+    expect((await postForm(t, pathOf(linkIn(t.mailer.lastTo("leave@example.com")!.text, "confirm")!), {})).status).toBe(200);
     const row = (await get("leave@example.com"))!;
     expect(row.status).toBe("active");
     expect(row.nextSendAt).not.toBeNull();
@@ -188,11 +199,11 @@ describe("health and limits", () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await postForm(limited, "/subscribe", { email: `r${i}@example.com`, countries: "JP", timeZone: "UTC" }, { "cf-connecting-ip": "203.0.113.9" });
+        const res = await postFormFrom(limited, "203.0.113.9", "/subscribe", { email: `r${i}@example.com`, countries: "JP", timeZone: "UTC" });
         statuses.push(res.status);
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
-      const other = await postForm(limited, "/subscribe", { email: "other@example.com", countries: "JP", timeZone: "UTC" }, { "cf-connecting-ip": "203.0.113.10" });
+      const other = await postFormFrom(limited, "203.0.113.10", "/subscribe", { email: "other@example.com", countries: "JP", timeZone: "UTC" });
       expect(other.status).toBe(200);
     } finally {
       await limited.close();

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -79,6 +79,16 @@ describe("local outbox", () => {
     expect(await outbox.read("../../etc/passwd")).toBeNull();
     expect(await outbox.read("abc-001")).toBeNull();
     expect(await outbox.list()).toEqual([]);
+  });
+
+  it("emails carry live links: each file is readable by its owner only (0600), in a folder only its owner can open (0700) (issue 15)", async () => {
+    const folder = join(dir, "outbox");
+    const outbox = createOutboxMailer(folder, { clock: () => now });
+    await outbox.sendBatch([email("ana@example.com")], { idempotencyKey: "confirm-abc" });
+    const files = (await readdir(folder)).filter((f) => f.endsWith(".eml"));
+    expect(files).toHaveLength(1);
+    expect((await stat(join(folder, files[0]!))).mode & 0o777).toBe(0o600);
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
   });
 
   it("header values cannot inject headers", () => {

@@ -12,6 +12,8 @@ import { silentLogger } from "../src/log";
 import type { Deps } from "../src/deps";
 import { jobFor, workerIngestion, workerTick } from "../src/worker/jobs";
 import { withProviderBudget } from "../src/worker/provider-budget";
+import { queueSubscription } from "../src/subscriptions/subscribe-requests";
+import { queuedMailCount } from "../db/queries/mail-queue";
 import { createTestDatabase, type TestDatabase } from "./helpers/db";
 import { addSubscriber, createDigestWorld, seedStory, type DigestWorld } from "./helpers/digest-world";
 import { sentPerRecipient } from "./helpers/fake-resend";
@@ -80,6 +82,26 @@ describe("the Worker's digest tick", () => {
     }
     expect(sent).toEqual([2, 2, 1]);
     expect([...sentPerRecipient(w.fake).keys()].sort()).toEqual(emails);
+  });
+
+  it("sends the service emails requests left queued before the digests, out of the same provider budget", async () => {
+    await dueSubscribers(1);
+    // Three subscribe requests whose waitUntil never ran (the invocation was cut short, say).
+    for (const email of ["late1@example.com", "late2@example.com", "late3@example.com"]) {
+      await queueSubscription(w.deps, email, { countries: ["JP"], frequency: "daily", weeklyDay: null, deliveryTime: "07:00", timeZone: "UTC" });
+    }
+    const limits = { tickSubscribers: 1_000, tickBatches: 2, ingestSources: 10 };
+    await workerTick(w.deps, limits);
+    // Two provider requests in this trigger's budget: two confirmations; the third, and the digest, wait.
+    expect(w.fake.requests).toHaveLength(2);
+    expect(w.fake.sent.map((e) => e.to[0]).sort()).toEqual(["late1@example.com", "late2@example.com"]);
+    expect(await queuedMailCount(w.db)).toBe(1);
+    for (let trigger = 0; trigger < 3; trigger++) {
+      w.clock.advance(5 * 60_000);
+      await workerTick(w.deps, limits);
+    }
+    expect(w.fake.sent.map((e) => e.to[0]).sort()).toEqual(["late1@example.com", "late2@example.com", "late3@example.com", "reader000@example.com"]);
+    expect(await queuedMailCount(w.db)).toBe(0);
   });
 
   it("a budget mailer passes requests through until the budget is used", async () => {

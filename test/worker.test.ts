@@ -161,7 +161,7 @@ describe.skipIf(skip)("the Cloudflare Worker", () => {
     expect(await res.text()).toMatch(/RESEND_API_KEY: required on Cloudflare Workers/);
   });
 
-  it("takes a subscription: a pending subscriber and a confirmation email through Resend", async () => {
+  it("takes a subscription: a pending subscriber and a confirmation email through Resend, sent after the answer (waitUntil)", async () => {
     const body = new URLSearchParams({ email: "ana@example.com", frequency: "weekdays", deliveryTime: "07:00", timeZone: "America/Chicago" });
     for (const c of ["JP", "BR", "SK"]) body.append("countries", c);
     const res = await mf.dispatchFetch(`${origin}/subscribe`, {
@@ -171,6 +171,8 @@ describe.skipIf(skip)("the Cloudflare Worker", () => {
     });
     expect(res.status).toBe(200);
     await res.text();
+    // The request is decided and the email sent in the invocation's waitUntil, after the answer.
+    await expect.poll(() => fake.sent.filter((e) => e.to.includes("ana@example.com")).length, { timeout: 15_000 }).toBe(1);
     const row = await findSubscriberByEmail(database.db, "ana@example.com");
     expect(row).toMatchObject({ status: "pending", countries: ["BR", "JP", "SK"], timeZone: "America/Chicago" });
     const confirmation = fake.sent.filter((e) => e.to.includes("ana@example.com"));

@@ -58,15 +58,19 @@ export function digestBuildInput(
   };
 }
 
-/** Renders one edition for one recipient (shrinking texts if it would pass Gmail's clipping size). */
+/**
+ * Renders one edition for one recipient (shrinking texts if it would pass Gmail's clipping size).
+ * `linksOverride`: the view-in-browser page shows no manage link (src/digest/edition-view.ts).
+ */
 export async function renderEdition(
   config: Config,
   renderer: DigestRenderer,
   recipient: DigestRecipient,
   edition: string,
   stories: readonly SelectedStory[],
+  linksOverride: Partial<DigestLinks> = {},
 ): Promise<RenderedDigest & { links: DigestLinks }> {
-  const links = digestLinks(config, recipient, edition, new Date(0));
+  const links = { ...digestLinks(config, recipient, edition, new Date(0)), ...linksOverride };
   const { subject, html, text, encoded, htmlBytes } = await renderer.renderSelection(digestBuildInput(config, recipient, edition, stories, links));
   return { subject, html, text, links, ...(encoded ? { encoded } : {}), ...(htmlBytes !== undefined ? { htmlBytes } : {}) };
 }

@@ -1,5 +1,5 @@
 // "View in browser": a subscriber's edition rebuilt from its delivery — the planned layout, today's rows —
-// through the same renderer as the email, so it shows what was sent. Reads only.
+// through the same renderer as the email, so it shows what was sent (less the manage link). Reads only.
 import type { Subscriber } from "../../db/queries/subscribers";
 import { findDeliveryForEdition } from "../../db/queries/deliveries";
 import type { Deps } from "../deps";
@@ -35,6 +35,8 @@ export async function viewEdition(deps: Deps, subscriber: Subscriber, edition: s
       message: `We keep news for ${deps.config.RETENTION_DAYS} days; the stories of the ${edition} edition have been removed since.`,
     };
   }
-  const rendered = await renderEdition(deps.config, createDigestRenderer(), subscriber, edition, stories);
+  // The page is the email without its manage link (a view link is in every digest and may be forwarded;
+  // issue 15): "Manage" leads to a page saying where the reader's own link is.
+  const rendered = await renderEdition(deps.config, createDigestRenderer(), subscriber, edition, stories, { manage: `${deps.config.publicUrl}/manage` });
   return { kind: "digest", subject: rendered.subject, html: rendered.html };
 }

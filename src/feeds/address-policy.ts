@@ -81,15 +81,29 @@ function ipv6Bytes(address: string): number[] {
   return tail;
 }
 
+/** An IP address's bytes (4 for IPv4, 16 for IPv6, zone id ignored), or null when it is not one. */
+export function ipBytes(address: string): number[] | null {
+  const bare = address.replace(/%.*$/, "");
+  const version = isIP(bare);
+  return version === 4 ? ipv4Bytes(bare) : version === 6 ? ipv6Bytes(bare) : null;
+}
+
 /** True for any address a public feed cannot legitimately live at (IPv4, IPv6, IPv4-mapped IPv6). */
 export function isPrivateAddress(address: string): boolean {
-  const version = isIP(address.replace(/%.*$/, ""));
-  if (version === 4) return ipv4Ranges.some((range) => inRange(ipv4Bytes(address), range));
-  if (version !== 6) return true; // not an address at all: refuse rather than guess
-  const bytes = ipv6Bytes(address);
+  const bytes = ipBytes(address);
+  if (!bytes) return true; // not an address at all: refuse rather than guess
+  if (bytes.length === 4) return ipv4Ranges.some((range) => inRange(bytes, range));
   const allZero = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
-  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64) carry an IPv4 address.
-  const mapped = allZero(0, 10) && ((bytes[10] === 0xff && bytes[11] === 0xff) || (bytes[10] === 0 && bytes[11] === 0 && !allZero(12, 14)));
+  // ::/96 — the unspecified and loopback addresses, and the deprecated IPv4-compatible form ::a.b.c.d
+  // (RFC 4291 §2.5.5.1), which no public host uses and which some stacks route to the IPv4 address inside
+  // (::0.0.127.1 is ::7f01). Refused whatever it carries.
+  if (allZero(0, 12)) return true;
+  // ::ffff:0:a.b.c.d (IPv4-translated, RFC 2765) and 64:ff9b:1::/48 (local-use NAT64, RFC 8215) are
+  // translator addresses of a network's own: a public feed is never reached through them.
+  if (allZero(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && allZero(10, 12)) return true;
+  if (bytes[0] === 0 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && bytes[4] === 0 && bytes[5] === 1) return true;
+  // ::ffff:a.b.c.d (mapped) and 64:ff9b::a.b.c.d (well-known NAT64) carry an IPv4 address: check that.
+  const mapped = allZero(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff;
   const nat64 = bytes[0] === 0 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && allZero(4, 12);
   if (mapped || nat64) return isPrivateAddress(bytes.slice(12).join("."));
   // 2002:AABB:CCDD::/48 (6to4) carries the IPv4 address AA.BB.CC.DD.
@@ -113,6 +127,7 @@ export async function refusedHostReason(hostname: string, resolve: Resolver | nu
   if (!resolve) return null;
   const addresses = await resolve(host);
   if (addresses.length === 0) return `refused: ${host} has no address`;
-  const bad = addresses.find(isPrivateAddress);
-  return bad ? `refused: ${host} resolves to the private or local address ${bad}` : null;
+  // The message is kept on the source and shown by GET /api/sources: it must not tell what an internal
+  // name resolves to.
+  return addresses.some(isPrivateAddress) ? `refused: ${host} resolves to a private or local address` : null;
 }

@@ -2,6 +2,7 @@
 // article or a reason out. Text is untrusted: reduced to plain text the same way feed items are.
 import { isCountryCode } from "../countries";
 import { canonicalUrl, htmlToText, primaryLanguage, truncateAtWord, SUMMARY_LENGTH } from "../feeds/normalise";
+import { parseIsoInstant } from "../iso-instant";
 
 export interface PushedArticle {
   url: string;
@@ -22,7 +23,9 @@ const URL_MAX = 2048;
 /** Clock skew tolerated for a "published" in the future; later dates are refused. */
 const FUTURE_SLACK_MS = 60 * 60_000;
 
-const text = (v: unknown, max: number) => (typeof v === "string" ? truncateAtWord(htmlToText(v), max) : "");
+/** Bidi embeddings, overrides and isolates: they make stored text read as something else (the renderer drops them on the way out too). */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+const text = (v: unknown, max: number) => (typeof v === "string" ? truncateAtWord(htmlToText(v.replace(BIDI_CONTROLS, "")), max) : "");
 
 export function parsePushedArticle(raw: unknown, now: Date, keepSince: Date): PushParse {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, reason: "each article must be a JSON object" };
@@ -49,10 +52,11 @@ export function parsePushedArticle(raw: unknown, now: Date, keepSince: Date): Pu
   if (!language) problems.push("language: must be a language tag such as ja or pt-BR");
 
   let publishedAt: Date | null = null;
-  if (typeof item.published !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(item.published) || Number.isNaN(Date.parse(item.published))) {
-    problems.push("published: must be an ISO 8601 date-time");
+  const published = typeof item.published === "string" ? parseIsoInstant(item.published) : null;
+  if (!published) {
+    problems.push("published: must be an ISO 8601 date-time of a real day");
   } else {
-    publishedAt = new Date(item.published);
+    publishedAt = published;
     if (publishedAt.getTime() > now.getTime() + FUTURE_SLACK_MS) problems.push("published: is in the future");
     else if (publishedAt < keepSince) problems.push("published: is older than the retention period");
     else if (publishedAt > now) publishedAt = now;

@@ -4,7 +4,7 @@
 // same key finds its files and answers with the same ids, writing nothing new. Files are written to a
 // temporary name and renamed, so a crash never leaves half an email.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock } from "../clock";
 import { systemClock } from "../clock";
@@ -25,7 +25,9 @@ export function createOutboxMailer(dir: string, options: OutboxMailerOptions = {
   const clock = options.clock ?? systemClock;
   const listLimit = options.listLimit ?? 500;
   let ready: Promise<unknown> | null = null;
-  const ensureDir = () => (ready ??= mkdir(dir, { recursive: true }));
+  // Emails carry live links (confirm, manage): only the owner may read them, as /dev/outbox serves only
+  // loopback by default (HOST).
+  const ensureDir = () => (ready ??= mkdir(dir, { recursive: true, mode: 0o700 }).then(() => chmod(dir, 0o700)));
 
   /** Stable per key and position: the same batch maps onto the same files. */
   const idFor = (key: string, index: number) =>
@@ -65,7 +67,7 @@ export function createOutboxMailer(dir: string, options: OutboxMailerOptions = {
         if (!(await exists(path))) {
           const eml = formatEml(email, { messageId: `${id}@outbox.world-digest.local`, date, boundary: `wd-${id}` });
           const tmp = join(dir, `.${id}.${randomBytes(4).toString("hex")}.tmp`);
-          await writeFile(tmp, eml, "utf8");
+          await writeFile(tmp, eml, { encoding: "utf8", mode: 0o600 });
           await rename(tmp, path);
         }
         outcomes.push({ ok: true, id: `outbox-${id}` });

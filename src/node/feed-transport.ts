@@ -22,7 +22,8 @@ const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
     if (error) return callback(error, "", 4);
     const bad = addresses.find((a) => isPrivateAddress(a.address));
     if (bad || addresses.length === 0) {
-      const refused = Object.assign(new Error(`refused: ${hostname} resolves to the private or local address ${bad?.address}`), {
+      // Without the address: the message ends up in GET /api/sources (see address-policy.ts).
+      const refused = Object.assign(new Error(`refused: ${hostname} resolves to a private or local address`), {
         code: "EPRIVATEADDRESS",
       });
       return callback(refused, "", 4);

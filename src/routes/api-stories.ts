@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { Deps } from "../deps";
 import { badRequest } from "../errors";
 import { recentStories } from "../../db/queries/stories";
+import { parseIsoInstant } from "../iso-instant";
 
 const DEFAULT_HOURS = 48;
 const MAX_LIMIT = 200;
@@ -17,10 +18,9 @@ export function storiesApi(deps: Deps) {
     const limitRaw = c.req.query("limit");
     let since = new Date(now.getTime() - DEFAULT_HOURS * 3_600_000);
     if (sinceRaw !== undefined) {
-      if (!/^\d{4}-\d{2}-\d{2}/.test(sinceRaw) || Number.isNaN(Date.parse(sinceRaw))) {
-        throw badRequest("since must be an ISO 8601 date or date-time", { since: "ISO 8601, e.g. 2025-03-18T00:00:00Z." });
-      }
-      since = new Date(sinceRaw);
+      const parsed = parseIsoInstant(sinceRaw);
+      if (!parsed) throw badRequest("since must be an ISO 8601 date or date-time of a real day in years 1 to 9999", { since: "ISO 8601, e.g. 2025-03-18T00:00:00Z." });
+      since = parsed;
     }
     let limit = 50;
     if (limitRaw !== undefined) {

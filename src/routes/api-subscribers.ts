@@ -4,7 +4,8 @@ import type { Deps } from "../deps";
 import { AppError, badRequest, notFound } from "../errors";
 import { findSubscriberByEmail, findSubscriberById, insertSubscriber, type Subscriber } from "../../db/queries/subscribers";
 import { parseEmail, parsePreferences, rawFrom, type RawPreferences } from "../subscriptions/preferences";
-import { changePreferences, scheduleFrom, sendConfirmation, unsubscribe, eraseSubscriber } from "../subscriptions/service";
+import { changePreferences, scheduleFrom, unsubscribe, eraseSubscriber } from "../subscriptions/service";
+import { queueSubscriberMail } from "../../db/queries/mail-queue";
 
 export function subscriberJson(s: Subscriber) {
   return {
@@ -63,11 +64,16 @@ export function subscribersApi(deps: Deps) {
       status: confirmed ? "active" : "pending",
       confirmedAt: confirmed ? now : null,
       nextSendAt: confirmed ? scheduleFrom(prefs.value, now) : null,
+      confirmationSentAt: confirmed ? null : now,
       createdAt: now,
       updatedAt: now,
     });
     if (!created) throw new AppError(409, "exists", "A subscriber with this address exists");
-    if (!confirmed) await sendConfirmation(deps, created);
+    if (!confirmed) {
+      // Sent after the answer, like every service email (src/subscriptions/mail-queue.ts).
+      await queueSubscriberMail(deps.db, "confirm", created.id, created.tokenVersion, now);
+      deps.mailQueued?.();
+    }
     return c.json({ subscriber: subscriberJson((await findSubscriberById(deps.db, created.id)) ?? created) }, 201);
   });
 

@@ -1,10 +1,13 @@
-// "/" and "/subscribe": the landing page with the form, and its answer (the same for every address).
+// "/" and "/subscribe": the landing page with the form, and its answer — the same for every address, in
+// the same time: the request is only queued here, and decided and mailed after the answer
+// (src/subscriptions/subscribe-requests.ts).
 import { Hono } from "hono";
 import type { Deps } from "../deps";
 import { HomePage, CheckInboxPage } from "../views/pages";
-import { clientIp, formValues } from "../http/client-ip";
+import { clientAddress, formValues } from "../http/client-ip";
 import { parseEmail, parsePreferences, rawFrom, type FieldErrors } from "../subscriptions/preferences";
-import { checkIpRateLimit, requestSubscription } from "../subscriptions/service";
+import { checkIpRateLimit } from "../subscriptions/service";
+import { queueSubscription } from "../subscriptions/subscribe-requests";
 import { offeredCountries } from "../subscriptions/offered-countries";
 
 export function subscribeRoutes(deps: Deps) {
@@ -22,8 +25,8 @@ export function subscribeRoutes(deps: Deps) {
       const errors: FieldErrors = { ...(prefs.ok ? {} : prefs.errors), ...(email.ok ? {} : { email: email.error }) };
       return c.html(<HomePage values={raw} errors={errors} offered={await offeredCountries(deps)} />, 400);
     }
-    await checkIpRateLimit(deps, "subscribe", clientIp(c, deps.config.TRUST_PROXY));
-    await requestSubscription(deps, email.value, prefs.value);
+    await checkIpRateLimit(deps, "subscribe", clientAddress(c, deps.config.TRUST_PROXY));
+    await queueSubscription(deps, email.value, prefs.value);
     return c.html(<CheckInboxPage />);
   });
 

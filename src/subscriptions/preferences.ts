@@ -3,6 +3,7 @@
 import { isCountryCode } from "../countries";
 import { frequencies, type Frequency } from "../../db/schema";
 import { isValidTimeZone } from "../time-zones";
+import { canonicalEmail } from "./mailbox";
 
 export interface Preferences {
   countries: string[];
@@ -55,10 +56,13 @@ export function parseEmail(value: string | undefined): { ok: true; value: string
   // Control and format characters (NUL, bidi overrides, zero-width) and lone surrogates are never part of
   // an address: NUL cannot even be stored in PostgreSQL, the others disguise what the address is.
   if (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(email)) return { ok: false, error: "Enter an email address like name@example.com." };
-  if (email.length > 254 || !/^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[a-z0-9-]{2,}$/i.test(email)) {
+  if (email.length > 254 || !/^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]{2,}$/i.test(email)) {
     return { ok: false, error: "Enter an email address like name@example.com." };
   }
-  return { ok: true, value: email };
+  // One stored form per mailbox spelling (NFC, punycode domain): src/subscriptions/mailbox.ts.
+  const canonical = canonicalEmail(email);
+  if (!canonical || canonical.length > 254) return { ok: false, error: "Enter an email address like name@example.com." };
+  return { ok: true, value: canonical };
 }
 
 export function parsePreferences(raw: RawPreferences): Parsed<Preferences> {

@@ -1,32 +1,27 @@
-// Subscribing, confirming, changing and leaving: the decisions, over db/queries/subscribers.ts and the
-// Mailer. Used by the web pages and by the news app's API alike.
+// Confirming, changing, leaving and coming back: the decisions, over db/queries/subscribers.ts and the
+// mail queue. Used by the web pages and by the news app's API alike. Subscribing itself (a queued
+// request, decided after the answer) is subscribe-requests.ts; what links may do is link-policy.ts.
 import { createHash } from "node:crypto";
 import type { Deps } from "../deps";
 import {
+  confirmRequest,
   deleteSubscriber,
   deliveryHistory,
-  findSubscriberByEmail,
   findSubscriberById,
-  insertSubscriber,
   isSuppressed,
   transitionSubscriber,
   updateSubscriber,
   type Subscriber,
 } from "../../db/queries/subscribers";
+import { queueSubscriberMail } from "../../db/queries/mail-queue";
 import { hitRateLimit } from "../../db/queries/rate-limits";
-import { countryName } from "../countries";
 import { AppError, tooManyRequests } from "../errors";
-import { linkFor } from "../tokens";
-import { sendOne } from "../mail/mailer";
-import { renderConfirmEmail, renderManageLinkEmail } from "../../emails/render-service-email";
 import { nextSendAt } from "../digest/schedule";
-import { describeSchedule, type Preferences } from "./preferences";
+import type { TokenClaims } from "../tokens";
+import type { Preferences } from "./preferences";
+import { mailboxMayReceive, queueSubscription } from "./subscribe-requests";
 
 const HOUR = 3600_000;
-/** A pending address gets a fresh confirmation at most this often. */
-const CONFIRMATION_RESEND_AFTER_MS = 2 * 60_000;
-/** Emails (confirmation or manage link) one address can trigger per hour through the form. */
-const MAIL_PER_ADDRESS_PER_HOUR = 5;
 
 const hashKey = (s: string) => createHash("sha256").update(s).digest("base64url").slice(0, 22);
 const hourWindow = (now: Date) => new Date(Math.floor(now.getTime() / HOUR) * HOUR);
@@ -46,109 +41,23 @@ export function preferencesOf(s: Subscriber): Preferences {
   };
 }
 
-/** Counts one form submission from an IP; over the limit → 429 (says nothing about any address). */
-export async function checkIpRateLimit(deps: Deps, scope: string, ip: string): Promise<void> {
+/** Counts one form submission from a client address; over the limit → 429 (says nothing about any address). */
+export async function checkIpRateLimit(deps: Deps, scope: string, address: string): Promise<void> {
   const now = deps.clock();
-  const count = await hitRateLimit(deps.db, `${scope}:ip:${hashKey(ip)}`, hourWindow(now));
+  const count = await hitRateLimit(deps.db, `${scope}:ip:${hashKey(address)}`, hourWindow(now));
   if (count > deps.config.RATE_LIMIT_SUBSCRIBE_PER_HOUR) throw tooManyRequests("Too many attempts from your network. Please try again in an hour.");
-}
-
-async function addressMayReceiveMail(deps: Deps, email: string): Promise<boolean> {
-  const count = await hitRateLimit(deps.db, `mail:address:${hashKey(email)}`, hourWindow(deps.clock()));
-  return count <= MAIL_PER_ADDRESS_PER_HOUR;
-}
-
-/**
- * The subscribe form. The caller shows the same answer whatever happens here (no enumeration):
- * new or unsubscribed → pending + confirmation; pending → fresh confirmation (rate limited);
- * active or paused → a "manage your subscription" email; suppressed → nothing.
- */
-export async function requestSubscription(deps: Deps, email: string, prefs: Preferences): Promise<void> {
-  const { db } = deps;
-  const now = deps.clock();
-  if (await isSuppressed(db, email)) return;
-  let subscriber = await findSubscriberByEmail(db, email);
-  if (!subscriber) {
-    subscriber = await insertSubscriber(db, { email, status: "pending", ...prefs, createdAt: now, updatedAt: now });
-    // A racing request inserted the same address first: treat it as pending.
-    subscriber ??= await findSubscriberByEmail(db, email);
-    if (!subscriber) return;
-  }
-  switch (subscriber.status) {
-    case "bounced":
-    case "complained":
-      return;
-    case "active":
-    case "paused":
-      if (await addressMayReceiveMail(deps, email)) await sendManageLink(deps, subscriber);
-      return;
-    case "pending":
-    case "unsubscribed": {
-      const recent =
-        subscriber.status === "pending" &&
-        subscriber.confirmationSentAt &&
-        now.getTime() - subscriber.confirmationSentAt.getTime() < CONFIRMATION_RESEND_AFTER_MS;
-      const updated = await updateSubscriber(db, subscriber.id, { status: "pending", ...prefs, nextSendAt: null }, now);
-      if (!updated || recent || !(await addressMayReceiveMail(deps, email))) return;
-      await sendConfirmation(deps, updated);
-      return;
-    }
-  }
-}
-
-export async function sendConfirmation(deps: Deps, subscriber: Subscriber): Promise<boolean> {
-  const now = deps.clock();
-  const { config } = deps;
-  const confirmUrl = linkFor(config.publicUrl, config.appSecret, "confirm", subscriber, now);
-  const rendered = await renderConfirmEmail({
-    confirmUrl,
-    countries: subscriber.countries.map(countryName),
-    schedule: describeSchedule(subscriber),
-    postalAddress: config.POSTAL_ADDRESS,
-  });
-  const outcome = await sendOne(
-    deps.mailer,
-    { from: config.MAIL_FROM, to: subscriber.email, ...rendered, ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}) },
-    `confirm-${subscriber.id}-${now.getTime()}`,
-  );
-  if (!outcome.ok) {
-    deps.log.warn("confirmation email not accepted", { subscriberId: subscriber.id, error: outcome.error });
-    return false;
-  }
-  await updateSubscriber(deps.db, subscriber.id, { confirmationSentAt: now }, now);
-  return true;
-}
-
-async function sendManageLink(deps: Deps, subscriber: Subscriber): Promise<void> {
-  const now = deps.clock();
-  const { config } = deps;
-  const rendered = await renderManageLinkEmail({
-    manageUrl: linkFor(config.publicUrl, config.appSecret, "manage", subscriber, now),
-    countries: subscriber.countries.map(countryName),
-    schedule: describeSchedule(subscriber),
-    postalAddress: config.POSTAL_ADDRESS,
-  });
-  const outcome = await sendOne(
-    deps.mailer,
-    { from: config.MAIL_FROM, to: subscriber.email, ...rendered },
-    `manage-${subscriber.id}-${now.getTime()}`,
-  );
-  if (!outcome.ok) deps.log.warn("manage-link email not accepted", { subscriberId: subscriber.id, error: outcome.error });
 }
 
 export type ConfirmResult = "confirmed" | "already-active" | "not-pending";
 
-/** Only a POST gets here: a link scanner opening the email's link confirms nothing. */
-export async function confirmSubscription(deps: Deps, subscriber: Subscriber): Promise<ConfirmResult> {
+/**
+ * Only a POST gets here: a link scanner opening the email's link confirms nothing. Confirms the request
+ * the link was sent for — the subscriber still at the link's token version — and nothing later.
+ */
+export async function confirmSubscription(deps: Deps, subscriber: Subscriber, claims: Pick<TokenClaims, "version">): Promise<ConfirmResult> {
   if (subscriber.status === "active" || subscriber.status === "paused") return "already-active";
   const now = deps.clock();
-  const updated = await transitionSubscriber(
-    deps.db,
-    subscriber.id,
-    ["pending"],
-    { status: "active", confirmedAt: now, nextSendAt: scheduleFrom(preferencesOf(subscriber), now) },
-    now,
-  );
+  const updated = await confirmRequest(deps.db, subscriber.id, claims.version, { confirmedAt: now, nextSendAt: scheduleFrom(preferencesOf(subscriber), now) }, now);
   return updated ? "confirmed" : "not-pending";
 }
 
@@ -171,27 +80,40 @@ export async function resumeSubscription(deps: Deps, subscriber: Subscriber): Pr
   return (await transitionSubscriber(deps.db, subscriber.id, ["paused"], patch, now)) ?? subscriber;
 }
 
+/** Ends the subscription and every link issued for it (a later subscription starts with new ones). */
 export async function unsubscribe(deps: Deps, subscriber: Subscriber): Promise<Subscriber> {
   const now = deps.clock();
   const patch = { status: "unsubscribed" as const, nextSendAt: null, unsubscribedAt: now };
-  return (await transitionSubscriber(deps.db, subscriber.id, ["active", "paused", "pending"], patch, now)) ?? subscriber;
+  return (await transitionSubscriber(deps.db, subscriber.id, ["active", "paused", "pending"], patch, now, { endLinks: true })) ?? subscriber;
 }
 
 /**
- * Undo an unsubscribe from the page that confirmed it. An address that had confirmed before becomes
- * active again; one that never confirmed gets a fresh confirmation.
+ * Coming back from the page that confirmed the unsubscribe (or from any unsubscribe link of a reader who
+ * left): the same request as the subscribe form with the same preferences — a confirmation email, which
+ * only the mailbox can act on. Nothing is reactivated from a link.
  */
-export async function resubscribe(deps: Deps, subscriber: Subscriber): Promise<"active" | "confirmation-sent" | "unchanged"> {
+export async function resubscribe(deps: Deps, subscriber: Subscriber): Promise<"confirmation-sent" | "unchanged"> {
   if (subscriber.status !== "unsubscribed" || (await isSuppressed(deps.db, subscriber.email))) return "unchanged";
-  const now = deps.clock();
-  if (subscriber.confirmedAt) {
-    const patch = { status: "active" as const, unsubscribedAt: null, nextSendAt: scheduleFrom(preferencesOf(subscriber), now) };
-    await transitionSubscriber(deps.db, subscriber.id, ["unsubscribed"], patch, now);
-    return "active";
-  }
-  const pending = await transitionSubscriber(deps.db, subscriber.id, ["unsubscribed"], { status: "pending", unsubscribedAt: null }, now);
-  if (pending) await sendConfirmation(deps, pending);
+  await queueSubscription(deps, subscriber.email, preferencesOf(subscriber));
   return "confirmation-sent";
+}
+
+/**
+ * "Send me a fresh link": ends every link issued before (those in forwarded or old emails too) and
+ * emails a fresh manage link, which opens export and erase for a while. Counts against the mailbox's cap.
+ */
+export async function requestFreshLink(deps: Deps, subscriber: Subscriber): Promise<"sent" | "not-active"> {
+  const now = deps.clock();
+  const outcome = await deps.db.transaction(async (tx) => {
+    if (!(await mailboxMayReceive(tx, subscriber.email, now))) return "over-cap" as const;
+    const bumped = await transitionSubscriber(tx, subscriber.id, ["active", "paused"], {}, now, { endLinks: true });
+    if (!bumped) return "not-active" as const;
+    await queueSubscriberMail(tx, "fresh-link", bumped.id, bumped.tokenVersion, now);
+    return "sent" as const;
+  });
+  if (outcome === "over-cap") throw tooManyRequests("We've sent this address several emails in the last hour. Please try again later.");
+  if (outcome === "sent") deps.mailQueued?.();
+  return outcome;
 }
 
 export async function eraseSubscriber(deps: Deps, subscriber: Subscriber): Promise<void> {

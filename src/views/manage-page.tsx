@@ -5,6 +5,7 @@ import { PreferencesFields } from "./preferences-fields";
 import { countryName } from "../countries";
 import { describeSchedule, type FieldErrors, type RawPreferences } from "../subscriptions/preferences";
 import type { Subscriber } from "../../db/queries/subscribers";
+import { maskedEmail } from "../subscriptions/mailbox";
 
 const statusLabels: Record<string, string> = {
   pending: "Waiting for confirmation",
@@ -33,11 +34,14 @@ export interface ManagePageProps {
   values: RawPreferences;
   errors: FieldErrors;
   notice?: string;
+  /** The link was emailed on request within the last day: full address, export and erase. */
+  fresh: boolean;
+  freshForHours: number;
   /** Countries with a working source; the subscriber's own choices are shown whatever it holds. */
   offered: ReadonlySet<string>;
 }
 
-export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, notice, offered }: ManagePageProps) {
+export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, notice, fresh, freshForHours, offered }: ManagePageProps) {
   const hasErrors = Object.keys(errors).length > 0;
   const s = subscriber;
   return (
@@ -51,7 +55,7 @@ export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, n
       <div class="card">
         <dl class="summary">
           <dt>Email</dt>
-          <dd>{s.email}</dd>
+          <dd>{fresh ? s.email : maskedEmail(s.email)}</dd>
           <dt>Status</dt>
           <dd>
             <span class="status">{statusLabels[s.status] ?? s.status}</span>
@@ -82,11 +86,6 @@ export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, n
               <button type="submit">Resume deliveries</button>
             </form>
           ) : null}
-          {s.status === "unsubscribed" ? (
-            <form method="post" action={`${unsubscribeUrl}/resubscribe`}>
-              <button type="submit">Resubscribe</button>
-            </form>
-          ) : null}
         </div>
       </div>
 
@@ -107,17 +106,52 @@ export function ManagePage({ subscriber, base, unsubscribeUrl, values, errors, n
 
       <div class="card">
         <h2>Your data</h2>
-        <p class="muted">Download everything we keep about you, or erase it for good.</p>
-        <div class="actions">
-          <a class="button secondary" href={`${base}/export`} download="world-digest-data.json">
-            Export my data (JSON)
-          </a>
-          <a class="button secondary" href={`${base}/delete`}>
-            Delete everything{raw("&#x2026;")}
-          </a>
-          {s.status !== "unsubscribed" ? <a href={unsubscribeUrl}>Unsubscribe</a> : null}
-        </div>
+        {fresh ? (
+          <>
+            <p class="muted">Download everything we keep about you, or erase it for good.</p>
+            <div class="actions">
+              <a class="button secondary" href={`${base}/export`} download="world-digest-data.json">
+                Export my data (JSON)
+              </a>
+              <a class="button secondary" href={`${base}/delete`}>
+                Delete everything{raw("&#x2026;")}
+              </a>
+              <a href={unsubscribeUrl}>Unsubscribe</a>
+            </div>
+          </>
+        ) : (
+          <>
+            <p class="muted">
+              To see your full address, export or erase your data, use a link we emailed you in the last {freshForHours}{" "}
+              hours: links in digests can be forwarded, so they can't. A fresh link also ends every earlier one, those in
+              old or forwarded emails included; the next digest carries new ones.
+            </p>
+            <div class="actions">
+              <form method="post" action={`${base}/fresh-link`}>
+                <button type="submit" class="secondary">
+                  Email me a fresh link
+                </button>
+              </form>
+              <a href={unsubscribeUrl}>Unsubscribe</a>
+            </div>
+          </>
+        )}
       </div>
+
+      {fresh ? (
+      <div class="card">
+        <h2>Your links</h2>
+        <p class="muted">
+          Forwarded one of our emails, or not sure who has your links? A fresh link ends every earlier one, those in
+          old digests included; the next digest carries new ones.
+        </p>
+        <form method="post" action={`${base}/fresh-link`}>
+          <button type="submit" class="secondary">
+            Send me a fresh link
+          </button>
+        </form>
+      </div>
+      ) : null}
     </Layout>
   );
 }

@@ -74,34 +74,37 @@ export function CheckInboxPage() {
   );
 }
 
-export function ConfirmPage({ action, email }: { action: string; email: string }) {
+export function ConfirmPage({ action, email, countries, schedule }: { action: string; email: string; countries: string; schedule: string }) {
   return (
     <MessagePage title="Confirm your subscription" emoji="✉️">
       <p>
         One last step for <strong>{email}</strong>: press the button to start receiving your digest.
       </p>
+      <p>
+        Countries: <strong>{countries}</strong>
+        <br />
+        Delivery: {schedule}
+      </p>
       <form method="post" action={action}>
         <button type="submit">Confirm my subscription</button>
       </form>
+      <p class="muted spaced">Not what you asked for? Don't confirm: fill in the subscribe form again instead.</p>
     </MessagePage>
   );
 }
 
-export function ConfirmedPage({ manageUrl, schedule, already }: { manageUrl: string; schedule: string; already: boolean }) {
+// No page reached from a link shows the manage link: the links in emails are the only way to it, so a
+// forwarded confirmation or unsubscribe link is not a way into someone's settings.
+export function ConfirmedPage({ schedule, already }: { schedule: string; already: boolean }) {
   return (
     <MessagePage title={already ? "You're already subscribed" : "You're subscribed"} emoji="🎉" status="ok">
       <p>Your first digest arrives on schedule: {schedule}.</p>
-      <p>Every email has a link to change your countries, time or frequency, or to leave.</p>
-      <p>
-        <a class="button secondary" href={manageUrl}>
-          Manage my subscription
-        </a>
-      </p>
+      <p>Every digest has a Manage link to change your countries, time or frequency, and an Unsubscribe link.</p>
     </MessagePage>
   );
 }
 
-export function UnsubscribePage({ action, manageUrl, email }: { action: string; manageUrl: string; email: string }) {
+export function UnsubscribePage({ action, pauseAction, email, paused }: { action: string; pauseAction: string; email: string; paused: boolean }) {
   return (
     <MessagePage title="Unsubscribe from World Digest?" emoji="👋">
       <p>
@@ -110,9 +113,15 @@ export function UnsubscribePage({ action, manageUrl, email }: { action: string; 
       <form method="post" action={action}>
         <button type="submit">Unsubscribe</button>
       </form>
-      <p class="muted spaced">
-        Too many emails? <a href={manageUrl}>Or change how often instead</a> — weekly, weekdays, or pause for a while.
-      </p>
+      {paused ? null : (
+        <form method="post" action={pauseAction} class="spaced">
+          <p class="muted">Too many emails for now?</p>
+          <button type="submit" class="secondary">
+            Pause instead
+          </button>
+        </form>
+      )}
+      <p class="muted spaced">To change countries or how often, use the Manage link in any digest.</p>
     </MessagePage>
   );
 }
@@ -126,20 +135,65 @@ export function UnsubscribedPage({ resubscribeAction }: { resubscribeAction: str
           Unsubscribed by mistake? Resubscribe
         </button>
       </form>
+      <p class="muted spaced">We'll email you a link to confirm: only that link turns the digest back on.</p>
     </MessagePage>
   );
 }
 
-export function ResubscribedPage({ outcome, manageUrl }: { outcome: "active" | "confirmation-sent" | "unchanged"; manageUrl: string }) {
+export function ResubscribedPage({ outcome }: { outcome: "confirmation-sent" | "unchanged" }) {
   return (
-    <MessagePage title={outcome === "confirmation-sent" ? "Check your inbox" : "Welcome back"} emoji="🌍">
+    <MessagePage title={outcome === "confirmation-sent" ? "Check your inbox" : "Nothing to change"} emoji="🌍">
       {outcome === "confirmation-sent" ? (
-        <p>We've sent you an email to confirm the subscription.</p>
+        <p>If this address can receive the digest, we've sent it an email. Press the button inside to confirm, and your digest is back on with the same countries and schedule.</p>
       ) : (
-        <p>Your digest is back on, with the same countries and schedule.</p>
+        <p>This subscription isn't unsubscribed, so there is nothing to resubscribe.</p>
       )}
+    </MessagePage>
+  );
+}
+
+export function PausedPage() {
+  return (
+    <MessagePage title="Deliveries are paused" emoji="⏸️" status="ok">
+      <p>You won't receive the digest until you resume it, from the Manage link in any of your digests.</p>
+    </MessagePage>
+  );
+}
+
+/** Export, erase and the full address need a link emailed on request within the last day. */
+export function FreshLinkNeededPage({ action, hours }: { action: string; hours: number }) {
+  return (
+    <MessagePage title="This needs a fresh link" emoji="🔐">
       <p>
-        <a href={manageUrl}>Manage my subscription</a>
+        To export or erase your data, use a link we emailed you in the last {hours} hours. Links in digests can be
+        forwarded, so they can't do that.
+      </p>
+      <form method="post" action={action}>
+        <button type="submit">Email me a fresh link</button>
+      </form>
+      <p class="muted spaced">The fresh link replaces every earlier one: links in older emails stop working.</p>
+    </MessagePage>
+  );
+}
+
+export function FreshLinkSentPage() {
+  return (
+    <MessagePage title="We emailed you a fresh link" emoji="📬">
+      <p>Open it from your inbox: it works for everything, including exporting or erasing your data for the next day.</p>
+      <p class="muted">Links in earlier emails no longer work; the next digest carries new ones.</p>
+    </MessagePage>
+  );
+}
+
+export function ManageHelpPage() {
+  return (
+    <MessagePage title="Manage your subscription" emoji="🧭">
+      <p>Every digest we send you has a Manage link at the bottom: open it from your inbox.</p>
+      <p>Lost it? Fill in the subscribe form with your address and we'll email you the link.</p>
+      <p>
+        <a class="button" href="/#subscribe">
+          Go to the subscribe form
+        </a>
       </p>
     </MessagePage>
   );
@@ -147,7 +201,7 @@ export function ResubscribedPage({ outcome, manageUrl }: { outcome: "active" | "
 
 const tokenMessages = {
   expired: "This confirmation link has expired (they last 7 days).",
-  gone: "This link no longer works: the subscription it belongs to was changed or erased.",
+  gone: "This link no longer works: a newer link was sent since, or the subscription it belongs to was changed or erased.",
   invalid: "This link isn't valid. It may have been cut short when it was copied.",
 } as const;
 

@@ -1,4 +1,4 @@
-// Workers: what a Cron Trigger runs — the digest tick (TICK_CRON) or ingestion (INGEST_CRON), each
+// Workers: what a Cron Trigger runs — the digest tick (TICK_CRON, after the mail queue) or ingestion (INGEST_CRON), each
 // bounded to fit one invocation (subrequests, CPU, 6 simultaneous connections). Whatever does not fit
 // waits in the database for the next trigger: due subscribers stay due (the planner takes the most
 // overdue first), planned deliveries stay queued, a batch cut off by the budget is handed back under its
@@ -9,6 +9,7 @@ import { runTick, type TickResult } from "../digest/tick";
 import { runIngestion, type IngestSummary } from "../ingest/ingest";
 import { createTranslator } from "../translate/create-translator";
 import { withProviderBudget } from "./provider-budget";
+import { drainMailQueue } from "../subscriptions/mail-queue";
 import type { WorkerLimits } from "./setup";
 import { workerIngestDeps } from "./ingest-deps";
 
@@ -28,8 +29,17 @@ export function jobFor(cron: string, config: Deps["config"]): JobName | null {
   return null;
 }
 
+/** Queued service emails the tick trigger sends first (each request's waitUntil sends its own). */
+export const TICK_SERVICE_MAIL = 10;
+
 export async function workerTick(deps: Deps, limits: WorkerLimits): Promise<TickResult> {
   const mailer = withProviderBudget(deps.mailer, limits.tickBatches, MAX_RETRY_AFTER_MS + 1_000);
+  // What requests' waitUntil did not get to (or a failure left to retry), and requests whose confirmation
+  // link expired: before the digests, one provider request per email, out of the same budget (an email
+  // refused for lack of it waits in the queue for the next trigger).
+  await drainMailQueue({ ...deps, mailer }, { limit: TICK_SERVICE_MAIL, maxRounds: 1, purge: true }).catch((error: unknown) =>
+    deps.log.error("mail queue drain failed", { error: error instanceof Error ? error.message : String(error) }),
+  );
   const result = await runTick(
     { ...deps, mailer },
     { limit: limits.tickSubscribers, concurrency: TICK_CONCURRENCY, retry: { maxRetryAfterMs: MAX_RETRY_AFTER_MS } },

@@ -60,8 +60,10 @@ export function workerSetup(env: WorkerEnv): WorkerSetup {
   const strings = stringsOf(env);
   // No generated secret on Workers (no disk to keep it on): buildConfig requires APP_SECRET.
   const parsed = parseEnv(strings);
-  // The offline sample feeds are files in the repository, not part of the Worker.
-  const config = buildConfig({ ...parsed, SAMPLE_CONTENT: "off" });
+  // The offline sample feeds are files in the repository, not part of the Worker. The client address is
+  // CF-Connecting-IP, which Cloudflare sets on every request (a client's own value is replaced), whatever
+  // TRUST_PROXY says: there is no socket, and no other proxy in front.
+  const config = buildConfig({ ...parsed, SAMPLE_CONTENT: "off", TRUST_PROXY: { from: "cf-connecting-ip" } });
   const limits = limitsSchema.safeParse(strings);
   if (!limits.success) throw new ConfigError(`Invalid configuration: ${limits.error.issues.map((i) => i.message).join("; ")}`);
   if (!config.RESEND_API_KEY) {

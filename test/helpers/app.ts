@@ -5,6 +5,7 @@ import { silentLogger } from "../../src/log";
 import type { Deps } from "../../src/deps";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { createMemoryMailer, type MemoryMailer } from "./memory-mailer";
+import { drainMailQueue } from "../../src/subscriptions/mail-queue";
 
 export const ORIGIN = "http://localhost:8787";
 
@@ -14,6 +15,8 @@ export interface TestApp {
   database: TestDatabase;
   mailer: MemoryMailer;
   clock: { now: Date; set(iso: string): void; advance(ms: number): void };
+  /** Sends the service emails queued so far (the job runner does it right after each answer). */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,7 +40,10 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     mailer,
     log: silentLogger,
   };
-  return { app: createApp(deps), deps, database, mailer, clock, close: () => database.drop() };
+  const drain = async () => {
+    await drainMailQueue(deps, { purge: true, maxRounds: 1000 });
+  };
+  return { app: createApp(deps), deps, database, mailer, clock, drain, close: () => database.drop() };
 }
 
 /** A same-origin form POST, as a browser sends it. */
@@ -57,4 +63,15 @@ export const pathOf = (url: string) => new URL(url).pathname;
 /** A response's HTML with the entities hono/jsx escapes decoded, for readable assertions. */
 export async function pageText(res: Response): Promise<string> {
   return (await res.text()).replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** A same-origin form POST arriving on a socket from `address` (what @hono/node-server gives the app). */
+export function postFormFrom(t: TestApp, address: string, path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+  return t.app.request(
+    path,
+    { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN, ...headers } },
+    { incoming: { socket: { remoteAddress: address } } },
+  );
 }

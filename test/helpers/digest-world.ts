@@ -1,7 +1,8 @@
 // A small world for digest tests: stories with articles, subscribers, a fake Resend server with the real
 // SDK pointed at it, a fixed clock and a virtual pacer (sleeps are recorded, never waited).
 import { eq } from "drizzle-orm";
-import { articles, deliveries, stories, subscribers, suppressions, webhookEvents, type Frequency } from "../../db/schema";
+import { articles, deliveries, mailQueue, stories, subscribers, suppressions, webhookEvents, type Frequency } from "../../db/schema";
+import { drainMailQueue } from "../../src/subscriptions/mail-queue";
 import type { Db } from "../../db/client";
 import { testConfig, type Config } from "../../src/config";
 import { silentLogger } from "../../src/log";
@@ -128,6 +129,8 @@ export interface DigestWorld {
   withMailer(mailer: Mailer): TickDeps;
   /** deps whose real Resend mailer gives up on an answer after `ms` (the hang tests). */
   withTimeout(ms: number): TickDeps;
+  /** Sends the service emails queued so far (the job runner does it right after each answer). */
+  drain(): Promise<void>;
   /** Empties the tables and the fake, sets the clock: a fresh start on the same database. */
   reset(start: string): Promise<void>;
   close(): Promise<void>;
@@ -167,9 +170,12 @@ export async function createDigestWorld(start: string, overrides: Partial<Config
     pacer,
     deps,
     withMailer: (m) => ({ ...deps, mailer: m }),
+    drain: async () => {
+      await drainMailQueue(deps, { purge: true, maxRounds: 1000 });
+    },
     withTimeout: (ms) => ({ ...deps, mailer: createResendMailer({ apiKey: "re_test_key", baseUrl: fake.url, timeoutMs: ms, streamBody: true }) }),
     reset: async (at) => {
-      for (const table of [deliveries, suppressions, webhookEvents, subscribers, articles, stories]) await database.db.delete(table);
+      for (const table of [mailQueue, deliveries, suppressions, webhookEvents, subscribers, articles, stories]) await database.db.delete(table);
       fake.reset();
       pacer.sleeps.length = 0;
       clock.set(at);

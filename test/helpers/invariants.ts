@@ -1,7 +1,7 @@
 // What must hold in the database whatever requests came in: the abuse and load tests check these after
 // every run. Returns the violations as readable lines (an empty list when everything holds).
 import type { Db } from "../../db/client";
-import { articles, deliveries, deliveryStatuses, frequencies, sources, subscriberStatuses, subscribers, suppressions } from "../../db/schema";
+import { articles, deliveries, deliveryStatuses, frequencies, mailQueue, queuedMailKinds, sources, subscriberStatuses, subscribers, suppressions } from "../../db/schema";
 import { isCountryCode } from "../../src/countries";
 import { isValidTimeZone } from "../../src/time-zones";
 import { parseEmail, MAX_COUNTRIES } from "../../src/subscriptions/preferences";
@@ -16,6 +16,7 @@ export async function invariantViolations(db: Db): Promise<string[]> {
     const who = { id: s.id, email: s.email, status: s.status };
     if (!(subscriberStatuses as readonly string[]).includes(s.status)) bad("subscriber status outside the allowed set", who);
     if (s.email !== s.email.trim().toLowerCase() || !parseEmail(s.email).ok) bad("subscriber email not a trimmed lower-case address", who);
+    else if ((parseEmail(s.email) as { value: string }).value !== s.email) bad("subscriber email not in its one canonical form", who);
     if (s.countries.length === 0) bad("subscriber without countries", who);
     if (s.countries.length > MAX_COUNTRIES) bad("subscriber with too many countries", { ...who, countries: s.countries.length });
     if (s.countries.some((c) => !isCountryCode(c))) bad("subscriber with an unknown country", { ...who, countries: s.countries });
@@ -31,6 +32,13 @@ export async function invariantViolations(db: Db): Promise<string[]> {
     if (s.status === "active" && s.confirmedAt === null) bad("active subscriber never confirmed", who);
     if (s.status === "unsubscribed" && s.unsubscribedAt === null) bad("unsubscribed without unsubscribed_at", who);
     if (s.tokenVersion < 1) bad("token version below 1", who);
+  }
+
+  for (const q of await db.select().from(mailQueue)) {
+    const who = { id: q.id, kind: q.kind };
+    if (!(queuedMailKinds as readonly string[]).includes(q.kind)) bad("queued mail of an unknown kind", who);
+    if (q.kind === "subscribe" && (!q.email || !q.preferences || !parseEmail(q.email).ok)) bad("queued subscribe request without a valid address and preferences", who);
+    if (q.kind !== "subscribe" && (!q.subscriberId || q.tokenVersion === null)) bad("queued email without its subscriber and token version", who);
   }
 
   for (const row of await db.select().from(suppressions)) {
