@@ -29,6 +29,7 @@ export function Layout({ title, children, bare }: LayoutProps) {
             </a>
             {bare ? null : (
               <nav aria-label="Site">
+                <a href="/countries">Countries</a>
                 <a href="/#subscribe">Subscribe</a>
               </nav>
             )}
