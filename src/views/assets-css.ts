@@ -51,10 +51,11 @@ fieldset { border: 0; padding: 0; margin: 0 0 1.25rem; min-width: 0; }
 details.region { border: 1px solid var(--line); border-radius: 10px; padding: .5rem .9rem; background: var(--bg); }
 details.region summary { cursor: pointer; font-weight: 600; padding: .35rem 0; }
 details.region summary .count { color: var(--muted); font-weight: 400; font-size: .9rem; }
-.checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: .15rem .75rem; padding: .35rem 0 .5rem; }
+.checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: .15rem .75rem; padding: .35rem 0 .5rem; align-items: start; }
 .check { display: flex; align-items: center; gap: .5rem; font-weight: 400; min-height: 36px; cursor: pointer; }
 .check input { width: 1.1rem; height: 1.1rem; accent-color: var(--accent); }
-.check .note { color: var(--muted); font-size: .8rem; }
+.check { flex-wrap: wrap; }
+.check .note { flex-basis: 100%; margin: -.4rem 0 .2rem 1.6rem; color: var(--muted); font-size: .8rem; line-height: 1.3; }
 .row { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 1rem; }
 .freq { display: flex; flex-wrap: wrap; gap: .5rem; }
 .pill { display: inline-flex; align-items: center; gap: .45rem; border: 1px solid var(--line); border-radius: 999px;
@@ -103,6 +104,7 @@ dl.summary dt { color: var(--muted); } dl.summary dd { margin: 0; }
 @media (max-width: 520px) { .map-views { gap: .3rem; } .map-views button { min-height: 32px; padding: .2rem .6rem; font-size: .85rem; } }
 @media (hover: none) and (pointer: coarse) { #map-keys { display: none; } }
 .crumbs { margin: 0 0 .5rem; font-size: .9rem; }
+.card.empty p { margin: 0; } .card.empty p + p { margin-top: .75rem; }
 .stories h2 { margin-bottom: .25rem; }
 .story { padding: 1rem 0; border-bottom: 1px solid var(--line); }
 .story:last-child { border-bottom: 0; padding-bottom: 0; }

@@ -69,7 +69,7 @@ export function CountryPage({ country, stories, offered, windowDays }: CountryPa
           </section>
         </>
       ) : (
-        <div class="card">
+        <div class="card empty">
           <p>
             {covered
               ? `No stories from ${country.name} in the last ${windowDays} days. Our outlets there will have more soon; subscribe and they come to you.`
