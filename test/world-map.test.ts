@@ -51,9 +51,26 @@ describe("the map builder", () => {
     }
   });
 
-  it("writes paths as relative integer steps in tenths", () => {
+  it("writes paths as relative integer steps in tenths, each ring starting where SVG puts the pen after z", () => {
     expect(relativePath("M10,20L10.5,20.25L9.9,19Z")).toBe("m100 200 5 3-6-13z");
     expect(relativePath("M1,1L1.01,1.01Z")).toBe("m10 10z");
+    // Read back by SVG's rules (after z the current point is the ring's first point), every point is where
+    // d3 put it.
+    const d = "M10,20L30,20L30,40Z M50,60L70,60L60,80Z M-5,3L0,0Z";
+    const absolute = [...d.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]) * 10, Number(m[2]) * 10]);
+    const read: number[][] = [];
+    let [x, y, sx, sy] = [0, 0, 0, 0];
+    for (const ring of relativePath(d).split("z").filter(Boolean)) {
+      const steps = ring.slice(1).match(/-?\d+/g)!.map(Number);
+      for (let i = 0; i < steps.length; i += 2) {
+        x += steps[i]!;
+        y += steps[i + 1]!;
+        if (i === 0) [sx, sy] = [x, y];
+        read.push([x, y]);
+      }
+      [x, y] = [sx, sy];
+    }
+    expect(read).toEqual(absolute);
   });
 
   it("weighs what the README says (SVG under 100 KB, under 40 KB gzipped)", () => {

@@ -8,7 +8,7 @@
 // are 756 KB of TopoJSON, and drawn as they are, 1.05 MB of SVG (295 KB gzipped). Three reductions, each
 // chosen by looking at Europe drawn 900 px wide, the most crowded of the zoom views:
 // - Visvalingam simplification (topojson-simplify) of points whose triangle is under 5e-6 steradians
-//   (about a 0.13° square): 98.9 KB, 37.7 KB gzipped. 1e-5 (79.6 / 30.6 KB) thins the Aegean islands and
+//   (about a 0.13° square): 98.9 KB, 37.8 KB gzipped. 1e-5 (79.5 / 30.6 KB) thins the Aegean islands and
 //   Denmark's isles; 2e-6 (131.5 / 48.8 KB) adds detail that does not show at that size.
 // - Rings under 1 square unit (of a 1,000-unit-wide map) are dropped unless they are a country's largest:
 //   thousands of islets (Canada's Arctic, Indonesia, the Philippines); keeping them costs 108.9 / 42.5 KB.
@@ -65,7 +65,7 @@ export const REGION_BOXES: Readonly<Record<Region, [number, number, number, numb
   Asia: [60, -11, 150, 55],
   "Middle East": [24, 11, 64, 43],
   Africa: [-20, -36, 55, 38],
-  Americas: [-170, -56, -30, 72],
+  Americas: [-140, -56, -34, 76],
   Oceania: [110, -48, 180, 0],
 };
 
@@ -84,15 +84,22 @@ type Rings = Position[][][];
 
 const fmt = (n: number) => String(Math.round(n * TENTHS));
 
-/** d3's absolute "M x,y L x,y … Z" → "m dx dy dx dy … z" in integer tenths (implicit relative line-tos). */
+/**
+ * d3's absolute "M x,y L x,y … Z" → "m dx dy dx dy … z" in integer tenths (implicit relative line-tos).
+ * After "z" the current point is the subpath's first point (SVG's rule), and the next "m" counts from there.
+ */
 export function relativePath(d: string): string {
   let out = "";
   let px = 0;
   let py = 0;
-  const num = (n: number, first: boolean) => (n < 0 || first ? String(n) : ` ${n}`);
+  let startX = 0;
+  let startY = 0;
+  const num = (n: number) => (n < 0 ? String(n) : ` ${n}`);
   for (const m of d.matchAll(/([MLZ])([^MLZ]*)/g)) {
     if (m[1] === "Z") {
       out += "z";
+      px = startX;
+      py = startY;
       continue;
     }
     const [xs, ys] = m[2]!.split(",");
@@ -102,8 +109,11 @@ export function relativePath(d: string): string {
     const dy = y - py;
     px = x;
     py = y;
-    if (m[1] === "M") out += `m${dx}${num(dy, false)}`;
-    else if (dx !== 0 || dy !== 0) out += `${num(dx, false)}${num(dy, false)}`;
+    if (m[1] === "M") {
+      startX = x;
+      startY = y;
+      out += `m${dx}${num(dy)}`;
+    } else if (dx !== 0 || dy !== 0) out += `${num(dx)}${num(dy)}`;
   }
   return out;
 }
