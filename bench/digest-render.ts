@@ -4,7 +4,7 @@
 // (--full-sample: full renders timed on the first N digests only; the assembly always renders them all.)
 // (--json: one line of figures at the end, read by npm run bench.)
 // Also times the pure steps that run per subscriber before rendering (selectStories, buildDigest).
-import { countries } from "../src/countries";
+import { catalogCountryCodes } from "./catalog-countries";
 import { buildDigest } from "../src/digest/build-digest";
 import { createDigestRenderer, renderDigestFull } from "../src/digest/render-digest";
 import { selectStories } from "../src/digest/select-stories";
@@ -29,7 +29,7 @@ function prng(seed: number) {
 const rand = prng(42);
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
 // Skewed popularity: a few countries are followed far more than others.
-const codes = countries.map((c) => c.code);
+const codes = [...catalogCountryCodes];
 const popular = (): string => codes[Math.floor(Math.pow(rand(), 2.2) * codes.length)]!;
 
 const NOW = new Date("2026-05-11T11:00:00Z");

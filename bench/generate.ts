@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import { articles, stories, type Frequency } from "../db/schema";
 import { insertSentHistory, insertSubscriberSeeds, type SubscriberSeed } from "./bench-queries";
-import { countries } from "../src/countries";
+import { catalogCountryCodes } from "./catalog-countries";
 
 export interface WorldSpec {
   subscribers: number;
@@ -146,7 +146,7 @@ export async function generateWorld(db: Db, spec: WorldSpec): Promise<WorldSumma
   };
 
   // ---- outlets: 6 US reference outlets, the rest spread over the catalogue's countries.
-  const codes = countries.map((c) => c.code);
+  const codes = [...catalogCountryCodes];
   const outlets = Array.from({ length: outletCount }, (_, i) => {
     const reference = i >= outletCount - 6;
     const country = reference ? "US" : codes[i % codes.length]!;

@@ -18,7 +18,7 @@ import { runIngestion } from "../src/ingest/ingest";
 import { nodeIngestDeps } from "../src/node/ingest-deps";
 import type { FeedLoader } from "../src/ingest/ingest-source";
 import { parseFeedBytes } from "../src/feeds/parse-feed";
-import { countries } from "../src/countries";
+import { catalogCountryCodes } from "./catalog-countries";
 import type { SourceRecord } from "../src/feeds/types";
 import { createPostgresDatabase } from "./databases";
 
@@ -72,7 +72,7 @@ function writeCorpus(dir: string, feeds: number, itemsPerFeed: number): SourceRe
   const records: SourceRecord[] = [];
   for (let f = 0; f < feeds; f++) {
     // The last 10 of 150 are US reference outlets (scaled for smaller runs).
-    const country = f < Math.round(feeds * (140 / 150)) ? countries[f % countries.length]!.code : "US";
+    const country = f < Math.round(feeds * (140 / 150)) ? catalogCountryCodes[f % catalogCountryCodes.length]! : "US";
     const items = Array.from({ length: itemsPerFeed }, (_, i) => {
       const e = pick(events);
       const title = [...e.words.slice(0, 3 + Math.floor(rand() * 2)).sort(() => rand() - 0.5), e.topic, pick(generic)].join(" ");

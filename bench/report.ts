@@ -102,7 +102,7 @@ export function markdownTable(result: BenchResult): string {
   }
   for (const e of result.web?.endpoints ?? []) {
     const extra = e.repeated ? `; ${n(e.repeated)} re-unsubscribed an already unsubscribed reader` : "";
-    rows.push(`| Web ${result.web!.database}, ${e.endpoint}, ${result.settings.connections} connections × ${result.settings.webSeconds} s | **${n(e.requestsPerSecond)} req/s**, p50 ${e.p50Ms} ms, p99 ${e.p99Ms} ms (${n(e.requests)} requests, ${n(e.distinctSubscribers)} subscribers${extra}; non-2xx ${e.non2xx}, errors ${e.errors}) |`);
+    rows.push(`| Web ${result.web!.database}, ${e.endpoint}, ${result.settings.connections} connections × ${result.settings.webSeconds} s | **${n(e.requestsPerSecond)} req/s**, p50 ${e.p50Ms} ms, p99 ${e.p99Ms} ms (${n(e.requests)} requests, ${n(e.distinctSubscribers)} ${e.distinctWhat ?? "subscribers"}${extra}; non-2xx ${e.non2xx}, errors ${e.errors}) |`);
   }
   const targets = ["| Target | Wanted | Measured | Met |", "|---|---|---|---|", ...result.targets.map((t) => `| ${t.name} | ${t.target} | ${t.value} | ${t.met ? "yes" : "**no**"} |`)];
   const m = result.machine;

@@ -1,6 +1,8 @@
 // Web benchmark: autocannon (50 connections, 10 s) against the real app on a listening socket
 // (bench/web-server.ts, its own process) on the morning's database (PostgreSQL; PGlite in the smoke run):
 //   - GET /manage/<token>: the manage page, cycling through many subscribers' links;
+//   - GET /countries/<code>: the country pages (public, cached 5 minutes per process), cycling through the
+//     catalog's countries;
 //   - POST /unsubscribe/<token> with "List-Unsubscribe=One-Click" (RFC 8058): each request a different
 //     subscriber's link, in order; when the requests outnumber the subscribers the list starts again
 //     and those requests re-unsubscribe someone already unsubscribed (reported as `repeated`).
@@ -16,6 +18,7 @@ import { openPglite } from "../db/pglite";
 import { linkFor } from "../src/tokens";
 import { someSubscribers } from "./bench-queries";
 import type { LoadJob, LoadResult } from "./web-load";
+import { catalogCountryCodes } from "./catalog-countries";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = "bench-web-secret-bench-web-secret-0123456789";
@@ -32,6 +35,8 @@ export interface EndpointFigures {
   /** One-click: requests that found their subscriber already unsubscribed (the link list wrapped). */
   repeated?: number;
   distinctSubscribers: number;
+  /** What `distinctSubscribers` counts when it is not subscribers (the country pages: pages). */
+  distinctWhat?: string;
 }
 
 export interface WebOptions {
@@ -109,6 +114,11 @@ export async function benchWeb(options: WebOptions): Promise<EndpointFigures[]> 
     const manageFigures = figures("GET /manage/<token>", get, Math.min(get.used, manage.length));
     say(`  manage page: ${manageFigures.requestsPerSecond} req/s, p50 ${manageFigures.p50Ms} ms, p99 ${manageFigures.p99Ms} ms`);
 
+    const countryPaths = catalogCountryCodes.map((code) => `/countries/${code.toLowerCase()}`);
+    const pages = await load({ ...common, method: "GET", paths: countryPaths });
+    const countryFigures = { ...figures("GET /countries/<code>", pages, Math.min(pages.used, countryPaths.length)), distinctWhat: "country pages" };
+    say(`  country pages: ${countryFigures.requestsPerSecond} req/s, p50 ${countryFigures.p50Ms} ms, p99 ${countryFigures.p99Ms} ms`);
+
     const post = await load({
       ...common,
       method: "POST",
@@ -118,7 +128,7 @@ export async function benchWeb(options: WebOptions): Promise<EndpointFigures[]> 
     });
     const oneClick = { ...figures("POST /unsubscribe/<token> (one-click)", post, Math.min(post.used, unsubscribe.length)), repeated: Math.max(0, post.used - unsubscribe.length) };
     say(`  one-click unsubscribe: ${oneClick.requestsPerSecond} req/s, p50 ${oneClick.p50Ms} ms, p99 ${oneClick.p99Ms} ms (${oneClick.distinctSubscribers} subscribers)`);
-    return [manageFigures, oneClick];
+    return [manageFigures, countryFigures, oneClick];
   } finally {
     await server.stop();
   }

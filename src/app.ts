@@ -25,6 +25,8 @@ import { webhookRoutes } from "./routes/webhooks";
 import { statsApi } from "./routes/api-stats";
 import { viewRoutes } from "./routes/view";
 import { devOutboxRoutes, hasDevOutbox } from "./routes/dev-outbox";
+import { countryRoutes } from "./routes/countries";
+import { worldMapAssetRoutes } from "./routes/world-map-asset";
 
 const KB = 1024;
 
@@ -71,6 +73,7 @@ export function createApp(deps: Deps): Hono {
 
   app.get("/assets/app.css", (c) => c.body(appCss, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
   app.get("/assets/app.js", (c) => c.body(appJs, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600" }));
+  app.route("/", worldMapAssetRoutes());
 
   // People: every other form is CSRF-checked against PUBLIC_URL's origin only (the request's own Host is
   // the client's to choose), and takes only what a form sends: hono's check looks at form encodings only,
@@ -89,6 +92,7 @@ export function createApp(deps: Deps): Hono {
   people.route("/manage", manageRoutes(deps));
   people.route("/unsubscribe", resubscribeRoutes(deps));
   people.route("/view", viewRoutes(deps));
+  people.route("/countries", countryRoutes(deps));
   if (hasDevOutbox(deps)) people.route("/dev/outbox", devOutboxRoutes(deps.outbox));
   app.route("/", people);
 

@@ -73,7 +73,7 @@ describe("npm run bench -- --smoke", () => {
       expect(i.firstRunMs).toBeGreaterThan(0);
     }
 
-    expect(result.web?.endpoints.map((e) => e.endpoint)).toEqual(["GET /manage/<token>", "POST /unsubscribe/<token> (one-click)"]);
+    expect(result.web?.endpoints.map((e) => e.endpoint)).toEqual(["GET /manage/<token>", "GET /countries/<code>", "POST /unsubscribe/<token> (one-click)"]);
     for (const e of result.web!.endpoints) {
       expect(e.requests).toBeGreaterThan(0);
       expect(e.non2xx).toBe(0);

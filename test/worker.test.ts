@@ -15,6 +15,8 @@ import { eq } from "drizzle-orm";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { articles, sources } from "../db/schema";
+import { WORLD_MAP_PATH } from "../src/views/world-map";
+import { worldMapSvg } from "../src/views/world-map-svg";
 import { findSubscriberByEmail } from "../db/queries/subscribers";
 import { insertSource } from "../db/queries/sources";
 import { readSourceCatalog } from "../src/feeds/source-catalog";
@@ -179,6 +181,18 @@ describe.skipIf(skip)("the Cloudflare Worker", () => {
     expect(confirmation).toHaveLength(1);
     expect(confirmation[0]!.text).toContain(`${origin}/confirm/`);
     expect(fake.requests.at(-1)?.authorization).toBe("Bearer re_worker_test");
+  });
+
+  it("serves the world map (gzipped once, sent as it is) and a country page", async () => {
+    const map = await mf.dispatchFetch(`${origin}${WORLD_MAP_PATH}`, { headers: { "accept-encoding": "gzip" } });
+    expect(map.status).toBe(200);
+    expect(map.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    // Miniflare's fetch decodes as a browser would: the text arrives whole, not gzipped twice.
+    expect(await map.text()).toBe(worldMapSvg);
+    const page = await mf.dispatchFetch(`${origin}/countries/ke`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/No stories from Kenya (yet|in the last 3 days)/);
+    expect((await mf.dispatchFetch(`${origin}/countries/zz`)).status).toBe(404);
   });
 
   it("the ingestion trigger fetches a due feed with fetch() and stores its items", async () => {

@@ -195,6 +195,11 @@ function toStory(s: SelectedStory, limits: DigestLimits): DigestStory {
   };
 }
 
+/** One selected story as the digest prints it, at the normal (roomiest) level: the country pages show these. */
+export function presentStory(s: SelectedStory): DigestStory {
+  return toStoryMemo(s, DIGEST_LEVELS[0]!);
+}
+
 let lastPostal: { raw: string; clean: string } | undefined;
 /** The sender's address (the same in every digest of a run). */
 function postal(raw: string): string {

@@ -5,12 +5,14 @@ export const appCss = `
   --bg: #f6f5f1; --card: #ffffff; --ink: #1c1f24; --muted: #5b6270; --line: #e3e1da;
   --accent: #0f5c8c; --accent-ink: #ffffff; --accent-soft: #e6f0f7; --danger: #a3261b; --danger-soft: #fbeceb;
   --ok: #1f6b3a; --ok-soft: #e8f4ec; --focus: #f0a400;
+  --map-sea: #dfeaf2; --map-land: #d6d2c9; --map-news: #8db7d5; --map-hover: #5f98c2; --map-line: #ffffff;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #14161a; --card: #1d2026; --ink: #eceae4; --muted: #a3a9b5; --line: #30343c;
     --accent: #6cb4e4; --accent-ink: #0c1a24; --accent-soft: #1b2a36; --danger: #f08a80; --danger-soft: #3a1f1d;
     --ok: #7fd19b; --ok-soft: #1c3023;
+    --map-sea: #16212b; --map-land: #3a3e45; --map-news: #2e5a79; --map-hover: #3f7aa3; --map-line: #1d2026;
   }
 }
 * { box-sizing: border-box; }
@@ -26,6 +28,7 @@ header.site .inner, main, footer.site .inner { max-width: 760px; margin: 0 auto;
 header.site .inner { display: flex; align-items: center; justify-content: space-between; height: 3.5rem; }
 .brand { font-weight: 700; font-size: 1.1rem; color: var(--ink); text-decoration: none; letter-spacing: -.01em; }
 .brand span { color: var(--accent); }
+header.site nav { display: flex; gap: 1.1rem; }
 header.site nav a { color: var(--muted); text-decoration: none; font-size: .95rem; }
 main { padding-top: 2rem; padding-bottom: 3rem; }
 footer.site { border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
@@ -48,10 +51,11 @@ fieldset { border: 0; padding: 0; margin: 0 0 1.25rem; min-width: 0; }
 details.region { border: 1px solid var(--line); border-radius: 10px; padding: .5rem .9rem; background: var(--bg); }
 details.region summary { cursor: pointer; font-weight: 600; padding: .35rem 0; }
 details.region summary .count { color: var(--muted); font-weight: 400; font-size: .9rem; }
-.checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: .15rem .75rem; padding: .35rem 0 .5rem; }
+.checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: .15rem .75rem; padding: .35rem 0 .5rem; align-items: start; }
 .check { display: flex; align-items: center; gap: .5rem; font-weight: 400; min-height: 36px; cursor: pointer; }
 .check input { width: 1.1rem; height: 1.1rem; accent-color: var(--accent); }
-.check .note { color: var(--muted); font-size: .8rem; }
+.check { flex-wrap: wrap; }
+.check .note { flex-basis: 100%; margin: -.4rem 0 .2rem 1.6rem; color: var(--muted); font-size: .8rem; line-height: 1.3; }
 .row { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 1rem; }
 .freq { display: flex; flex-wrap: wrap; gap: .5rem; }
 .pill { display: inline-flex; align-items: center; gap: .45rem; border: 1px solid var(--line); border-radius: 999px;
@@ -75,6 +79,44 @@ button.danger { background: var(--danger); color: #fff; }
 .big-emoji { font-size: 2.5rem; line-height: 1; margin-bottom: .75rem; }
 dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1rem; margin: 0 0 1rem; }
 dl.summary dt { color: var(--muted); } dl.summary dd { margin: 0; }
+.map { margin: .25rem 0 1rem; }
+.map-views { display: flex; flex-wrap: wrap; gap: .35rem; margin-bottom: .5rem; }
+.map-views button { min-height: 36px; padding: .3rem .8rem; border-radius: 999px; font-weight: 500; font-size: .9rem;
+  background: transparent; color: var(--accent); border-color: var(--line); }
+.map-views button[aria-pressed=true] { background: var(--accent); color: var(--accent-ink); }
+.map-canvas svg { display: block; width: 100%; height: auto; overflow: clip; background: var(--map-sea); border-radius: 10px; touch-action: manipulation; }
+.world path, .world circle { fill: var(--map-land); stroke: var(--map-line); stroke-width: .6; vector-effect: non-scaling-stroke; }
+.world circle { stroke-width: 1; }
+.world .on, .world .on > * { fill: var(--map-news); cursor: pointer; }
+.world .on:hover, .world .on:hover > * { fill: var(--map-hover); }
+.world .sel, .world .sel > * { fill: var(--accent); }
+.world [role=checkbox]:focus, .map-canvas svg:focus { outline: none; }
+.map-canvas { position: relative; }
+.map-tip { position: absolute; pointer-events: none; background: var(--card); color: var(--ink); border: 1px solid var(--line);
+  border-radius: 6px; padding: .15rem .5rem; font-size: .85rem; white-space: nowrap; box-shadow: 0 1px 4px rgba(0,0,0,.15); }
+.world .ring, .world .ring * { fill: none; stroke: var(--focus); stroke-width: 2.5; pointer-events: none; }
+/* Dots are tap targets for small countries; one that cannot be picked would only be clutter. */
+.world circle.off, .world .off circle { display: none; }
+.map-panel { margin: .5rem 0 .25rem; min-height: 1.6em; font-size: .95rem; }
+.map-legend { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; padding: 0; margin: .25rem 0; color: var(--muted); font-size: .85rem; }
+.swatch { display: inline-block; width: .9em; height: .9em; border-radius: 3px; margin-right: .35em; vertical-align: -.1em; }
+.swatch.sel { background: var(--accent); } .swatch.on { background: var(--map-news); } .swatch.off { background: var(--map-land); }
+@media (max-width: 520px) { .map-views { gap: .3rem; } .map-views button { min-height: 32px; padding: .2rem .6rem; font-size: .85rem; } }
+@media (hover: none) and (pointer: coarse) { #map-keys { display: none; } }
+.crumbs { margin: 0 0 .5rem; font-size: .9rem; }
+.card.empty p { margin: 0; } .card.empty p + p { margin-top: .75rem; }
+.stories h2 { margin-bottom: .25rem; }
+.story { padding: 1rem 0; border-bottom: 1px solid var(--line); }
+.story:last-child { border-bottom: 0; padding-bottom: 0; }
+.story h3 { font-size: 1.1rem; line-height: 1.35; margin: 0 0 .25rem; }
+.story h3 a { text-decoration: none; } .story h3 a:hover { text-decoration: underline; }
+.story p { margin: .35rem 0 0; }
+.story .meta, .story .why, .story .takes { color: var(--muted); font-size: .9rem; }
+.story .takes { margin-top: .35rem; }
+.story .takes ul { margin: .2rem 0 0; padding-left: 1.1rem; }
+.story .takes li { margin: .15rem 0; }
+ul.country-links { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: .35rem .75rem; }
+ul.country-links a { display: inline-block; padding: .3rem 0; text-decoration: none; }
 table.list { width: 100%; border-collapse: collapse; font-size: .92rem; }
 table.list th, table.list td { text-align: left; padding: .55rem .4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 iframe.mail { width: 100%; height: 75vh; border: 1px solid var(--line); border-radius: 10px; background: #fff; }

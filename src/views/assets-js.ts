@@ -1,4 +1,6 @@
 // Served at /assets/app.js: progressive enhancement only (a module so Workers carry it).
+import { worldMapJs } from "./world-map-js";
+
 export const appJs = `
 // Progressive enhancement only: every form works without this file.
 (function () {
@@ -40,4 +42,4 @@ export const appJs = `
     f.addEventListener("submit", function (e) { if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault(); });
   });
 })();
-`;
+` + worldMapJs;

@@ -3,8 +3,47 @@ import { Layout, MessagePage } from "./layout";
 import { PreferencesFields } from "./preferences-fields";
 import type { FieldErrors, RawPreferences } from "../subscriptions/preferences";
 
-export function HomePage({ values, errors, offered }: { values: RawPreferences; errors: FieldErrors; offered: ReadonlySet<string> }) {
+/** The subscribe form (home page, country pages): email, preferences, the button. */
+export function SubscribeForm(props: { values: RawPreferences; errors: FieldErrors; offered: ReadonlySet<string>; title: string; openChosenOnly?: boolean }) {
+  const { values, errors, offered, title } = props;
   const hasErrors = Object.keys(errors).length > 0;
+  return (
+    <div class="card" id="subscribe">
+      <h2>{title}</h2>
+      {hasErrors ? (
+        <div class="banner error-box" role="alert">
+          Please check the highlighted fields.
+        </div>
+      ) : null}
+      <form method="post" action="/subscribe" novalidate>
+        <div class="field">
+          <label for="email">Email address</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            required
+            value={values.email ?? ""}
+            aria-describedby={errors.email ? "email-error" : undefined}
+          />
+          {errors.email ? (
+            <p class="error" id="email-error" role="alert">
+              {errors.email}
+            </p>
+          ) : null}
+        </div>
+        <PreferencesFields values={values} errors={errors} zoneChosen={Boolean(values.timeZone) && hasErrors} offered={offered} openChosenOnly={props.openChosenOnly} />
+        <div class="actions">
+          <button type="submit">Subscribe</button>
+          <span class="muted">We'll send one email to confirm. No spam, no tracking.</span>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+export function HomePage({ values, errors, offered }: { values: RawPreferences; errors: FieldErrors; offered: ReadonlySet<string> }) {
   return (
     <Layout title="World Digest">
       <h1>The world's news that American media overlook.</h1>
@@ -23,38 +62,7 @@ export function HomePage({ values, errors, offered }: { values: RawPreferences; 
           <strong>🕖 In your morning</strong>Daily, weekdays or weekly, at your local time. Leave with one click.
         </li>
       </ul>
-      <div class="card" id="subscribe">
-        <h2>Get the digest</h2>
-        {hasErrors ? (
-          <div class="banner error-box" role="alert">
-            Please check the highlighted fields.
-          </div>
-        ) : null}
-        <form method="post" action="/subscribe" novalidate>
-          <div class="field">
-            <label for="email">Email address</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autocomplete="email"
-              required
-              value={values.email ?? ""}
-              aria-describedby={errors.email ? "email-error" : undefined}
-            />
-            {errors.email ? (
-              <p class="error" id="email-error" role="alert">
-                {errors.email}
-              </p>
-            ) : null}
-          </div>
-          <PreferencesFields values={values} errors={errors} zoneChosen={Boolean(values.timeZone) && hasErrors} offered={offered} />
-          <div class="actions">
-            <button type="submit">Subscribe</button>
-            <span class="muted">We'll send one email to confirm. No spam, no tracking.</span>
-          </div>
-        </form>
-      </div>
+      <SubscribeForm values={values} errors={errors} offered={offered} title="Get the digest" />
     </Layout>
   );
 }

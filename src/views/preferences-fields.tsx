@@ -4,6 +4,7 @@ import { countries, countriesByRegion } from "../countries";
 import { raw } from "hono/html";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { timeZoneList } from "../time-zones";
+import { WorldMap } from "./world-map";
 import { weekdayNames, type FieldErrors, type RawPreferences } from "../subscriptions/preferences";
 
 const deliveryTimes = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}`);
@@ -63,7 +64,7 @@ const countryItem = (code: string) => {
  * Countries with no source are left out of the list rather than shown disabled: 190 greyed-out lines
  * would bury the 57 a reader can use, and the map still shows every country, muted.
  */
-function CountryChecks({ offered, selected }: { offered: ReadonlySet<string>; selected: ReadonlySet<string> }) {
+function CountryChecks({ offered, selected, openChosenOnly }: { offered: ReadonlySet<string>; selected: ReadonlySet<string>; openChosenOnly: boolean }) {
   return (
     <div class="regions">
       {countriesByRegion().map(({ region, countries }) => {
@@ -76,7 +77,7 @@ function CountryChecks({ offered, selected }: { offered: ReadonlySet<string>; se
           else html += asLatin1(String(<CountryCheck code={c.code} flag={c.flag} name={c.name} on note="no working source right now" />));
         }
         return (
-          <details class="region" open={count > 0 || region === "Europe" || region === "Asia"}>
+          <details class="region" open={count > 0 || (!openChosenOnly && (region === "Europe" || region === "Asia"))}>
             <summary>
               {region} <span class="count">{count ? `(${count} selected)` : ""}</span>
             </summary>
@@ -102,9 +103,11 @@ export interface PreferencesFieldsProps {
   zoneChosen: boolean;
   /** Countries with a working source (src/subscriptions/offered-countries.ts). */
   offered: ReadonlySet<string>;
+  /** Open only the regions with a ticked country (a country page: the rest is one click away). */
+  openChosenOnly?: boolean;
 }
 
-export function PreferencesFields({ values, errors, zoneChosen, offered }: PreferencesFieldsProps) {
+export function PreferencesFields({ values, errors, zoneChosen, offered, openChosenOnly = false }: PreferencesFieldsProps) {
   const selected = new Set(values.countries);
   const frequency = values.frequency ?? "daily";
   const time = values.deliveryTime ?? "07:00";
@@ -119,7 +122,8 @@ export function PreferencesFields({ values, errors, zoneChosen, offered }: Prefe
           have a working news source in, more as we add outlets.
         </p>
         <FieldError id="countries-error" message={errors.countries} />
-        <CountryChecks offered={offered} selected={selected} />
+        <WorldMap />
+        <CountryChecks offered={offered} selected={selected} openChosenOnly={openChosenOnly} />
       </fieldset>
 
       <fieldset class="field" aria-describedby={errors.frequency ? "frequency-error" : undefined}>
