@@ -260,10 +260,10 @@ describe("the queue consumer", () => {
     expect(main.retries).toEqual([]);
     expect([...main.deliveries.values()]).toEqual([1, 1, 1, 1, 1]);
     expect(logged(/malformed; acknowledged/).map((l) => l.error)).toEqual([
+      'expects a JSON object: { kind: "send", batchKey, deliveries } or { kind: "plan" }',
+      "batchKey: expects digest- and 32 hex digits; deliveries: expects 1 to 100 delivery ids (UUIDs)",
       'kind: expects "send" or "plan"',
-      "batchKey: expects digest- and 32 hex digits; deliveries: expects 1 to 100 ids",
-      'kind: expects "send" or "plan"',
-      'kind: expects "send" or "plan"',
+      'expects a JSON object: { kind: "send", batchKey, deliveries } or { kind: "plan" }',
     ]);
     expect(logged(/names no batch waiting to be sent; acknowledged/)).toHaveLength(1);
     // The dead-letter queue takes bad input the same way.
@@ -305,8 +305,10 @@ describe("queue messages", () => {
     const id = "0b6c8c3e-5f0e-4d7a-9a51-0a7f1c2d3e4f";
     expect(readMessage({ kind: "send", batchKey: key, deliveries: [id] })).toEqual({ ok: true, message: { kind: "send", batchKey: key, deliveries: [id] } });
     expect(readMessage({ kind: "plan" })).toEqual({ ok: true, message: { kind: "plan" } });
-    expect(readMessage({ kind: "send", batchKey: key, deliveries: ["nope"] })).toEqual({ ok: false, error: "deliveries: expects delivery ids (UUIDs)" });
-    expect(readMessage({ kind: "plan", extra: 1 }).ok).toBe(false);
+    expect(readMessage({ kind: "send", batchKey: key, deliveries: [id, "nope", 7] })).toEqual({ ok: false, error: "deliveries: expects 1 to 100 delivery ids (UUIDs)" });
+    expect(readMessage({ kind: "send", batchKey: key, deliveries: Array.from({ length: 101 }, () => id) }).ok).toBe(false);
+    expect(readMessage({ kind: "plan", extra: 1 })).toEqual({ ok: false, error: "unexpected field: extra" });
+    expect(readMessage({})).toEqual({ ok: false, error: 'kind: expects "send" or "plan"' });
     expect(readMessage(undefined).ok).toBe(false);
   });
 });

@@ -34,11 +34,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const sendSchema = z
   .object({
     kind: z.literal("send"),
-    batchKey: z.string().regex(BATCH_KEY, { message: "batchKey: expects digest- and 32 hex digits" }),
-    deliveries: z
-      .array(z.string().regex(UUID, { message: "deliveries: expects delivery ids (UUIDs)" }))
-      .min(1, { message: "deliveries: expects 1 to 100 ids" })
-      .max(100, { message: "deliveries: expects 1 to 100 ids" }),
+    batchKey: z.string().regex(BATCH_KEY),
+    deliveries: z.array(z.string().regex(UUID)).min(1).max(100),
   })
   .strict();
 const planSchema = z.object({ kind: z.literal("plan") }).strict();
@@ -50,12 +47,24 @@ export type SendMessage = z.infer<typeof sendSchema>;
 export type PlanMessage = z.infer<typeof planSchema>;
 export type DigestMessage = SendMessage | PlanMessage;
 
+/** What each field expects, said once per field however many of its items are wrong. */
+const EXPECTS: Record<string, string> = {
+  kind: 'kind: expects "send" or "plan"',
+  batchKey: "batchKey: expects digest- and 32 hex digits",
+  deliveries: "deliveries: expects 1 to 100 delivery ids (UUIDs)",
+};
+
 /** Checks a message body; a bad one is described (never thrown: the consumer logs it and lets it go). */
 export function readMessage(body: unknown): { ok: true; message: DigestMessage } | { ok: false; error: string } {
   const parsed = messageSchema.safeParse(body);
   if (parsed.success) return { ok: true, message: parsed.data };
-  const issues = parsed.error.issues.map((i) => (i.code === "invalid_union" || i.path.length === 0 ? "kind: expects \"send\" or \"plan\"" : i.message));
-  return { ok: false, error: [...new Set(issues)].join("; ") };
+  const problems = parsed.error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") return `unexpected field${issue.keys.length === 1 ? "" : "s"}: ${issue.keys.join(", ").slice(0, 200)}`;
+    const field = issue.path[0];
+    if (typeof field === "string" && EXPECTS[field]) return EXPECTS[field];
+    return 'expects a JSON object: { kind: "send", batchKey, deliveries } or { kind: "plan" }';
+  });
+  return { ok: false, error: [...new Set(problems)].join("; ") };
 }
 
 export function sendMessage(batchKey: string, ids: readonly string[]): SendMessage {
