@@ -116,6 +116,16 @@ export const rateLimits = pgTable(
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
 
+/**
+ * The provider's request pacing, shared by every sender (Workers queue consumers run many at once): one row
+ * per provider, the instant its latest request was given. A sender reserves the next slot — the later of
+ * that instant plus the spacing and now — in one statement (db/queries/send-pacing.ts).
+ */
+export const sendPacing = pgTable("send_pacing", {
+  provider: text("provider").primaryKey(),
+  lastSlotAt: ts("last_slot_at").notNull(),
+});
+
 /** Outlets: foreign sources shown in digests, and US reference outlets used only to detect coverage. */
 export const sources = pgTable(
   "sources",

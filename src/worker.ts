@@ -1,5 +1,8 @@
 // Cloudflare Workers entry: the same Hono app answers HTTP; Cron Triggers run the digest tick and
-// ingestion (src/worker/jobs.ts). With src/server.ts (Node) the only file with start-up side effects.
+// ingestion (src/worker/jobs.ts). With the DIGEST_QUEUE binding the tick plans and fans the morning out
+// through Cloudflare Queues (src/worker/fan-out.ts) and queue() sends it (src/worker/queue-consumer.ts);
+// without it the tick sends by itself, bounded per trigger. With src/server.ts (Node) the only file with
+// start-up side effects.
 // Nothing Node-only is imported here or below (no PGlite, node-cron, outbox, fs): test/worker.test.ts
 // checks the bundle.
 //
@@ -14,8 +17,11 @@ import { ConfigError } from "./config";
 import type { Deps } from "./deps";
 import { createLogger } from "./log";
 import { createResendMailer } from "./mail/resend-mailer";
+import { fanOutDigests } from "./worker/fan-out";
 import { jobFor, workerIngestion, workerTick } from "./worker/jobs";
 import { drainMailQueue } from "./subscriptions/mail-queue";
+import { consumeDigestQueue } from "./worker/queue-consumer";
+import type { QueueMessageBatch } from "./worker/queue-messages";
 import { workerSetup, type WorkerEnv, type WorkerSetup } from "./worker/setup";
 
 /** Database connections per invocation: a Worker may hold 6 open connections; the rest go to Resend and feeds. */
@@ -93,7 +99,28 @@ export default {
       return;
     }
     const { deps, database } = depsFor(setup);
-    const work = (job === "tick" ? workerTick(deps, setup.limits) : workerIngestion(deps, setup.limits)).finally(() => database.close());
+    const run = async (): Promise<unknown> => {
+      if (job === "ingest") return workerIngestion(deps, setup.limits);
+      if (!setup.queue) return workerTick(deps, setup.limits);
+      const result = await fanOutDigests(deps, setup.queue, { planSubscribers: setup.limits.planSubscribers }, { sweep: true });
+      deps.log.info("digest tick (fan-out through the queue)", { ...result });
+      return result;
+    };
+    const work = run().finally(() => database.close());
+    ctx.waitUntil(work);
+    await work;
+  },
+
+  async queue(batch: QueueMessageBatch, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    // A configuration error throws: the messages are retried, their batches stay in the database.
+    const setup = setupFor(env);
+    const { deps, database } = depsFor(setup);
+    const work = consumeDigestQueue(deps, batch, {
+      planSubscribers: setup.limits.planSubscribers,
+      deadLetterQueue: setup.deadLetterQueue,
+      queue: setup.queue,
+      retrySeconds: setup.limits.queueRetrySeconds,
+    }).finally(() => database.close());
     ctx.waitUntil(work);
     await work;
   },

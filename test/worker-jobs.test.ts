@@ -42,7 +42,7 @@ describe("the Worker's digest tick", () => {
 
   it("stops at its provider budget and hands the batch back; the next trigger sends the rest, each email once", async () => {
     const emails = await dueSubscribers(150); // two batches: 100 + 50
-    const limits = { tickSubscribers: 1_000, tickBatches: 1, ingestSources: 10 };
+    const limits = { tickSubscribers: 1_000, tickBatches: 1, ingestSources: 10, planSubscribers: 10_000, queueRetrySeconds: 30 };
 
     const first = await workerTick(w.deps, limits);
     expect(first.planned).toBe(150);
@@ -74,7 +74,7 @@ describe("the Worker's digest tick", () => {
 
   it("plans at most WORKER_TICK_LIMIT subscribers; the others stay due for the next trigger", async () => {
     const emails = await dueSubscribers(5);
-    const limits = { tickSubscribers: 2, tickBatches: 20, ingestSources: 10 };
+    const limits = { tickSubscribers: 2, tickBatches: 20, ingestSources: 10, planSubscribers: 10_000, queueRetrySeconds: 30 };
     const sent: number[] = [];
     for (let trigger = 0; trigger < 3; trigger++) {
       sent.push((await workerTick(w.deps, limits)).sent);
@@ -147,7 +147,7 @@ describe("the Worker's ingestion trigger", () => {
       clock: () => now,
       log: silentLogger,
     } as unknown as Deps;
-    const limits = { tickSubscribers: 10, tickBatches: 10, ingestSources: 2 };
+    const limits = { tickSubscribers: 10, tickBatches: 10, ingestSources: 2, planSubscribers: 10_000, queueRetrySeconds: 30 };
 
     const first = await workerIngestion(deps, limits);
     expect(first.sources.map((s) => s.slug)).toEqual(["ke-one", "ke-two"]);

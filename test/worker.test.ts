@@ -2,7 +2,9 @@
 // bundle (size within Cloudflare's limit, nothing Node-only of ours in it), then Miniflare runs that bundle
 // in workerd against the local PostgreSQL (through its Hyperdrive binding), with the real Resend SDK
 // pointed at a local fake: GET /healthz, a subscription, an ingestion trigger over a feed served on
-// 127.0.0.1 and a digest tick that sends a digest.
+// 127.0.0.1 and a digest tick that sends a digest. Miniflare is given no queue binding here: the Worker as
+// an older wrangler.toml (without [[queues.producers]]) deploys it, whose tick sends by itself — that path
+// must keep working. The queues are tested in test/worker-queues.test.ts.
 // PostgreSQL only: workerd cannot reach the in-process PGlite, so this file skips without DATABASE_URL
 // (CI runs the whole suite a second time on PostgreSQL, where it runs).
 import { execFile } from "node:child_process";

@@ -11,7 +11,7 @@ import { deliveries, type DeliveryLayout, type DeliveryStatus, type Frequency, t
 import { textArray } from "./array-literal";
 
 /** Rows of a raw statement on either driver (postgres.js: an array; PGlite: { rows }). */
-async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
+export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
 }
@@ -304,13 +304,13 @@ export interface ClaimedDelivery {
   timeZone: string;
 }
 
-const claimedColumns = sql`d.id, d.subscriber_id, d.edition, d.due_at, d.story_ids, d.layout, d.created_at,
+export const claimedColumns = sql`d.id, d.subscriber_id, d.edition, d.due_at, d.story_ids, d.layout, d.created_at,
   d.attempts, d.batch_key,
   s.email, s.status as subscriber_status, s.token_version, s.countries, s.frequency, s.weekly_day,
   s.delivery_time, s.time_zone,
   exists (select 1 from suppressions x where x.email = s.email) as suppressed`;
 
-function toClaimed(r: Record<string, unknown>): ClaimedDelivery {
+export function toClaimed(r: Record<string, unknown>): ClaimedDelivery {
   return {
     id: String(r.id),
     subscriberId: String(r.subscriber_id),
@@ -334,7 +334,7 @@ function toClaimed(r: Record<string, unknown>): ClaimedDelivery {
 }
 
 /** Same order as the batch key's hash: the batch always goes out in the same order. */
-const byId = (a: ClaimedDelivery, b: ClaimedDelivery) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const byId = (a: ClaimedDelivery, b: ClaimedDelivery) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Takes over one batch whose lease expired (its worker died or hung), whole: the same deliveries under the

@@ -39,6 +39,11 @@ export interface SendQueueContext {
   reclaimEveryMs: number;
   /** Batches this process's planner claimed for it (planned-batches.ts): taken before the queue. */
   planned?: PlannedBatches;
+  /**
+   * A batch the provider kept failing (5xx, network) after the last attempt: handed back unanswered for
+   * a later try (Workers Queues retry it with backoff, then dead-letter it) instead of recorded failed.
+   */
+  handBackRetryable?: boolean;
 }
 
 export interface SendTotals {
@@ -68,7 +73,14 @@ export class WorkSignal {
   }
 }
 
-type BatchResult = { sent: number; failed: number; skipped: number; stop?: string };
+export type BatchResult = {
+  sent: number;
+  failed: number;
+  skipped: number;
+  stop?: string;
+  /** Given back without an answer (still `sending`, same key): why, and how long the provider asked to wait. */
+  handedBack?: { reason: string; retryAfterMs?: number };
+};
 
 /** Why a claimed delivery must not be sent any more, or null. */
 function notSendable(d: ClaimedDelivery): string | null {
@@ -91,7 +103,8 @@ function recipientOf(d: ClaimedDelivery): DigestRecipient {
   };
 }
 
-async function sendBatch(ctx: SendQueueContext, batch: ClaimedDelivery[]): Promise<BatchResult> {
+/** Sends one claimed batch and records every outcome (or hands the batch back unanswered). */
+export async function sendBatch(ctx: SendQueueContext, batch: ClaimedDelivery[]): Promise<BatchResult> {
   const key = batch[0]!.batchKey;
   const outcomes: DeliveryOutcome[] = [];
   const record = async (stop?: string): Promise<BatchResult> => {
@@ -153,9 +166,16 @@ async function sendBatch(ctx: SendQueueContext, batch: ClaimedDelivery[]): Promi
       await recordOutcomes(ctx.db, key, outcomes, ctx.clock());
       await releaseBatch(ctx.db, key, until, ctx.clock());
       const skipped = outcomes.length;
-      return { sent: 0, failed: 0, skipped, stop: `${answer.kind === "refused" ? "provider refused the request" : "provider asked to wait"}: ${answer.error}` };
+      const reason = `${answer.kind === "refused" ? "provider refused the request" : "provider asked to wait"}: ${answer.error}`;
+      return { sent: 0, failed: 0, skipped, stop: reason, handedBack: { reason, ...(answer.kind === "later" ? { retryAfterMs: answer.retryAfterMs } : {}) } };
     }
     case "failed":
+      if (answer.retryable && ctx.handBackRetryable) {
+        await recordOutcomes(ctx.db, key, outcomes, ctx.clock());
+        await releaseBatch(ctx.db, key, ctx.clock(), ctx.clock());
+        const reason = `provider unavailable: ${answer.error} (after ${answer.attempts} attempt${answer.attempts === 1 ? "" : "s"})`;
+        return { sent: 0, failed: 0, skipped: outcomes.length, stop: reason, handedBack: { reason } };
+      }
       for (const d of inBatch) outcomes.push({ id: d.id, status: "failed", reason: `${answer.error} (after ${answer.attempts} attempt${answer.attempts === 1 ? "" : "s"})` });
       return record(answer.retryable ? `provider unavailable: ${answer.error}` : undefined);
   }

@@ -96,7 +96,7 @@ export async function runTick(deps: TickDeps, options: TickOptions = {}): Promis
 }
 
 /** Everything since the longest window any subscriber can have, once per run, filtered per subscriber in memory. */
-async function loadCandidates(deps: TickDeps, now: Date): Promise<{ candidates: CandidateStory[]; historySince: Date }> {
+async function loadCandidates(deps: Pick<Deps, "db" | "config">, now: Date): Promise<{ candidates: CandidateStory[]; historySince: Date }> {
   const candidates = (await candidateStoriesForAll(deps.db, new Date(now.getTime() - MAX_LOOKBACK_MS), new Date(now.getTime() + 1))) as CandidateStory[];
   // "Never a story twice": history must reach back to when any candidate could first have been sent.
   let earliest = now.getTime() - MAX_LOOKBACK_MS;
@@ -105,12 +105,14 @@ async function loadCandidates(deps: TickDeps, now: Date): Promise<{ candidates: 
   return { candidates, historySince: new Date(Math.max(floor, earliest - HISTORY_SLACK_MS)) };
 }
 
-async function tick(deps: TickDeps, options: TickOptions, pacer: Pacer): Promise<Omit<TickResult, "durationMs">> {
-  const now = options.now ?? deps.clock();
-  const renderer = (deps.createRenderer ?? createDigestRenderer)();
-  const content = new ContentCache();
+/** What planning needs for a run at `now`: the settings, and the candidate stories loaded once. */
+export async function planningOptions(
+  deps: Pick<Deps, "db" | "config" | "log">,
+  now: Date,
+  options: Pick<TickOptions, "limit" | "chunkSize"> = {},
+): Promise<PlanOptions> {
   const { candidates, historySince } = await loadCandidates(deps, now);
-  const planOptions: PlanOptions = {
+  return {
     now,
     settings: {
       lateAfterHours: deps.config.DIGEST_LATE_AFTER_HOURS,
@@ -123,6 +125,13 @@ async function tick(deps: TickDeps, options: TickOptions, pacer: Pacer): Promise
     limit: options.limit ?? Number.MAX_SAFE_INTEGER,
     log: deps.log,
   };
+}
+
+async function tick(deps: TickDeps, options: TickOptions, pacer: Pacer): Promise<Omit<TickResult, "durationMs">> {
+  const now = options.now ?? deps.clock();
+  const renderer = (deps.createRenderer ?? createDigestRenderer)();
+  const content = new ContentCache();
+  const planOptions = await planningOptions(deps, now, options);
 
   if (options.dryRun) {
     const { totals, plans } = await planDueDryRun(deps.db, planOptions);

@@ -1,12 +1,15 @@
-// Workers: from the Worker's `env` (vars, secrets, the Hyperdrive binding) to what the service needs —
-// the configuration, the per-trigger limits and the database address. Pure; checked once per isolate.
+// Workers: from the Worker's `env` (vars, secrets, the Hyperdrive and queue bindings) to what the service
+// needs — the configuration, the per-trigger limits, the database address and the digest queue, if bound.
+// Pure; checked once per isolate.
 // A missing or bad value is a ConfigError naming it, shown at the first request and the first trigger.
 import { z } from "zod";
 import { buildConfig, ConfigError, parseEnv, type Config } from "../config";
+import type { DigestQueue } from "./queue-messages";
 
-/** The Worker's bindings: strings from [vars] and secrets, and the Hyperdrive binding. */
+/** The Worker's bindings: strings from [vars] and secrets, the Hyperdrive binding and the digest queue. */
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string };
+  DIGEST_QUEUE?: unknown;
   [name: string]: unknown;
 }
 
@@ -18,6 +21,10 @@ export interface WorkerLimits {
   tickBatches: number;
   /** Feeds fetched per ingestion trigger, the longest-unfetched first (WORKER_INGEST_SOURCES). */
   ingestSources: number;
+  /** With Queues: subscribers planned per invocation, by the trigger or a "plan more" message (WORKER_PLAN_LIMIT). */
+  planSubscribers: number;
+  /** With Queues: first delay before a handed-back batch is delivered again, doubling per try (WORKER_QUEUE_RETRY_SECONDS). */
+  queueRetrySeconds: number;
 }
 
 export interface WorkerSetup {
@@ -27,6 +34,13 @@ export interface WorkerSetup {
   databaseUrl: string;
   /** Resend's API key (required on Workers: there is no local outbox). */
   resendApiKey: string;
+  /**
+   * The DIGEST_QUEUE producer binding ([[queues.producers]] in wrangler.toml): the morning fans out through
+   * Cloudflare Queues. null (an older wrangler.toml): the cron-only tick sends, bounded per trigger.
+   */
+  queue: DigestQueue | null;
+  /** The dead-letter queue's name (DIGEST_DEAD_LETTER_QUEUE), equal to dead_letter_queue in wrangler.toml. */
+  deadLetterQueue: string;
 }
 
 const limit = (name: string, max: number, fallback: number) =>
@@ -44,7 +58,19 @@ const limitsSchema = z.object({
   WORKER_TICK_LIMIT: limit("WORKER_TICK_LIMIT", 100_000, 2_000),
   WORKER_TICK_BATCHES: limit("WORKER_TICK_BATCHES", 1_000, 20),
   WORKER_INGEST_SOURCES: limit("WORKER_INGEST_SOURCES", 1_000, 50),
+  WORKER_PLAN_LIMIT: limit("WORKER_PLAN_LIMIT", 100_000, 10_000),
+  WORKER_QUEUE_RETRY_SECONDS: limit("WORKER_QUEUE_RETRY_SECONDS", 600, 30),
+  DIGEST_DEAD_LETTER_QUEUE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: "DIGEST_DEAD_LETTER_QUEUE: expects a queue name (lower-case letters, digits, dashes)" })
+    .default("world-digest-dlq"),
 });
+
+/** A queue producer binding: something with send() and sendBatch(). */
+function queueBinding(value: unknown): DigestQueue | null {
+  const q = value as Partial<DigestQueue> | null | undefined;
+  return q && typeof q === "object" && typeof q.send === "function" && typeof q.sendBatch === "function" ? (q as DigestQueue) : null;
+}
 
 /** The string-valued bindings (vars and secrets), with empty strings as unset. */
 function stringsOf(env: WorkerEnv): Record<string, string> {
@@ -84,8 +110,12 @@ export function workerSetup(env: WorkerEnv): WorkerSetup {
       tickSubscribers: limits.data.WORKER_TICK_LIMIT,
       tickBatches: limits.data.WORKER_TICK_BATCHES,
       ingestSources: limits.data.WORKER_INGEST_SOURCES,
+      planSubscribers: limits.data.WORKER_PLAN_LIMIT,
+      queueRetrySeconds: limits.data.WORKER_QUEUE_RETRY_SECONDS,
     },
     databaseUrl,
     resendApiKey: config.RESEND_API_KEY,
+    queue: queueBinding(env.DIGEST_QUEUE),
+    deadLetterQueue: limits.data.DIGEST_DEAD_LETTER_QUEUE,
   };
 }
