@@ -3,7 +3,7 @@
 // into README's Performance section).
 import { cpus, totalmem, availableParallelism, release } from "node:os";
 import type { IngestFigures } from "./ingest";
-import type { MorningFigures } from "./morning";
+import { describeMakeup, type MorningFigures } from "./morning";
 import type { RenderFigures } from "./render-only";
 import type { EndpointFigures } from "./web";
 
@@ -77,6 +77,9 @@ function morningRows(m: MorningFigures): string[] {
   const rows = [
     `| Morning run, ${m.database}: ${n(m.world.subscribers)} subscribers, ${m.run.processes} sending process${m.run.processes === 1 ? "" : "es"}${m.nodeFlags?.length ? ` (node ${m.nodeFlags.join(" ")})` : ""} | ${n(m.run.digests)} digests in ${s(m.run.wallMs)} — **${n(m.run.digestsPerSecond)} digests/s** |`,
     `| ↳ peak RSS per sending process | ${m.run.rssPerProcessMb.map((x) => `${x} MB`).join(", ")} (${m.run.readyRssMb.map((x) => `${x} MB`).join(", ")} when ready, before the tick) |`,
+    ...(m.run.atPeakMb?.length
+      ? [`| ↳ memory at the peak (sampled every 20 ms) | ${m.run.atPeakMb.map(describeMakeup).join("; ")} |`]
+      : []),
     `| ↳ database statements per 1,000 digests | ${m.run.statementsPer1000} (${n(m.run.statements)} in all, begin/commit included) |`,
     `| ↳ CPU time | sending processes ${s(m.run.cpuMs)}${m.run.postgresCpuMs !== null ? `, PostgreSQL ${s(m.run.postgresCpuMs)}` : ""}, fake Resend ${s(m.run.fakeResendCpuMs)} (${n(m.run.providerRequests)} calls, ${n(Math.round(m.run.bytesPerDigest / 1024))} KB per email on the wire) |`,
     `| ↳ checked | ${m.check.ok ? "every due subscriber got exactly one email; nothing left queued" : `NOT OK: ${JSON.stringify(m.check)}`} (${n(m.run.skipped)} skipped: nothing new) |`,

@@ -7,6 +7,9 @@
 //   npm run bench -- --only morning,web            some sections (morning, pglite, render, ingest, web)
 //   npm run bench -- --workers 1                   one sending process instead of two
 //   npm run bench -- --cpu-prof bench/profiles     V8 CPU profiles of the sending processes
+//   npm run bench -- --heap-prof bench/profiles    what the sending processes' ticks allocate (sampled);
+//        --heap-prof-survivors: only what outlives a young-generation GC (what fills the old generation);
+//        --heap-snapshot-at 3000,6000: heap snapshots (live objects) that many ms into the tick, same folder
 //   npm run bench -- --worker-flags="--max-old-space-size=160"   Node options for the sending processes
 //   npm run bench -- --smoke --out /tmp/x          seconds, tiny sizes (test/bench-smoke.test.ts)
 // PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
@@ -39,6 +42,9 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     out: { type: "string" },
     "cpu-prof": { type: "string" },
+    "heap-prof": { type: "string" },
+    "heap-prof-survivors": { type: "boolean", default: false },
+    "heap-snapshot-at": { type: "string" },
     "worker-flags": { type: "string" },
     quiet: { type: "boolean", default: false },
   },
@@ -103,6 +109,8 @@ try {
       keep: only.has("web"),
       log: say,
       ...(args["cpu-prof"] ? { cpuProfDir: resolve(args["cpu-prof"]) } : {}),
+      ...(args["heap-prof"] ? { heapProfDir: resolve(args["heap-prof"]), heapProfSurvivors: args["heap-prof-survivors"]! } : {}),
+      ...(args["heap-snapshot-at"] ? { heapSnapshotAtMs: args["heap-snapshot-at"].split(",").map(Number) } : {}),
       ...(args["worker-flags"] ? { nodeFlags: args["worker-flags"].split(" ").filter(Boolean) } : {}),
     });
     if (morning.postgres.drop) kept.push(morning.postgres);

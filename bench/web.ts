@@ -16,6 +16,7 @@ import { openPglite } from "../db/pglite";
 import { linkFor } from "../src/tokens";
 import { someSubscribers } from "./bench-queries";
 import type { LoadJob, LoadResult } from "./web-load";
+import { buildNode } from "../scripts/build-node.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = "bench-web-secret-bench-web-secret-0123456789";
@@ -43,9 +44,11 @@ export interface WebOptions {
   log?: (line: string) => void;
 }
 
-function startServer(kind: WebOptions["kind"], location: string) {
+/** The web server, built to JavaScript first as `npm start` runs it (scripts/build-node.mjs). */
+export async function startServer(kind: WebOptions["kind"], location: string) {
+  const [built] = await buildNode(["bench/web-server.ts"], "dist/bench");
   const flags = process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, ["--import", "tsx", ...flags, join(ROOT, "bench/web-server.ts"), JSON.stringify({ kind, location, secret: SECRET })], {
+  const child = spawn(process.execPath, [...flags, built!, JSON.stringify({ kind, location, secret: SECRET })], {
     cwd: ROOT,
     // As a production server runs.
     env: { ...process.env, NODE_ENV: "production" },
@@ -98,7 +101,7 @@ export async function benchWeb(options: WebOptions): Promise<EndpointFigures[]> 
   const at = new Date();
   const manage = people.slice(0, 10_000).map((s) => linkFor("", SECRET, "manage", s, at));
   const unsubscribe = people.map((s) => linkFor("", SECRET, "unsubscribe", s, at));
-  const server = startServer(options.kind, options.location);
+  const server = await startServer(options.kind, options.location);
   try {
     const base = `http://127.0.0.1:${await server.port}`;
     const common = { url: base, connections: options.connections, durationS: options.durationS };
