@@ -5,7 +5,7 @@ import type { Config } from "../config";
 import type { OutgoingEmail } from "../mail/mailer";
 import { linkFor } from "../tokens";
 import type { BuildDigestInput } from "./build-digest";
-import type { DigestRenderer, RenderedDigest } from "./render-digest";
+import { assembledDigest, type DigestRenderer, type RenderedDigest } from "./render-digest";
 import type { DigestLinks, SelectedStory } from "./types";
 
 export type { DigestRenderer, RenderedDigest };
@@ -67,8 +67,11 @@ export async function renderEdition(
   stories: readonly SelectedStory[],
 ): Promise<RenderedDigest & { links: DigestLinks }> {
   const links = digestLinks(config, recipient, edition, new Date(0));
-  const { subject, html, text, encoded, htmlBytes } = await renderer.renderSelection(digestBuildInput(config, recipient, edition, stories, links));
-  return { subject, html, text, links, ...(encoded ? { encoded } : {}), ...(htmlBytes !== undefined ? { htmlBytes } : {}) };
+  const r = await renderer.renderSelection(digestBuildInput(config, recipient, edition, stories, links));
+  // Keeps neither the digest it was built from nor (assembled renderer) decoded strings: a batch of these
+  // waits for the provider.
+  const rendered = r.encoded && r.htmlBytes !== undefined ? assembledDigest(r.subject, r.encoded, r.htmlBytes) : { subject: r.subject, html: r.html, text: r.text };
+  return Object.assign(rendered, { links });
 }
 
 export async function composeDigestEmail(
@@ -83,8 +86,13 @@ export async function composeDigestEmail(
     from: config.MAIL_FROM,
     to: recipient.email,
     subject: rendered.subject,
-    html: rendered.html,
-    text: rendered.text,
+    // Decoded only if a mailer asks (the Resend mailer sends `encoded`).
+    get html() {
+      return rendered.html;
+    },
+    get text() {
+      return rendered.text;
+    },
     ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),
     headers: unsubscribeHeaders(rendered.links.unsubscribe),
     ...(rendered.encoded ? { encoded: rendered.encoded } : {}),

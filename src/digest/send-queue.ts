@@ -131,11 +131,15 @@ async function sendBatch(ctx: SendQueueContext, batch: ClaimedDelivery[]): Promi
   if (emails.length === 0) return record();
 
   const answer = await sendWithRetry(ctx.provider, emails, key);
+  // The emails are not needed once the provider answered: let them go before the outcomes are recorded
+  // (a database round trip during which other batches are rendered), so they die young.
+  const subjects = emails.map((e) => e.subject);
+  emails.length = 0;
   switch (answer.kind) {
     case "accepted":
       inBatch.forEach((d, i) => {
         const o = answer.outcomes[i];
-        if (o?.ok) outcomes.push({ id: d.id, status: "sent", providerMessageId: o.id, subject: emails[i]!.subject });
+        if (o?.ok) outcomes.push({ id: d.id, status: "sent", providerMessageId: o.id, subject: subjects[i]! });
         else outcomes.push({ id: d.id, status: "failed", reason: `rejected by the provider: ${o ? o.error : "no answer"}` });
       });
       return record();
@@ -143,7 +147,7 @@ async function sendBatch(ctx: SendQueueContext, batch: ClaimedDelivery[]): Promi
       // The provider holds this key: it processed the batch when we first sent it (our rows changed since,
       // so the body differs). Sending again would duplicate; the emails went out then.
       for (const [i, d] of inBatch.entries()) {
-        outcomes.push({ id: d.id, status: "sent", subject: emails[i]!.subject, reason: "accepted earlier under the same idempotency key" });
+        outcomes.push({ id: d.id, status: "sent", subject: subjects[i]!, reason: "accepted earlier under the same idempotency key" });
       }
       return record();
     case "refused":
