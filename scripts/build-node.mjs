@@ -9,7 +9,7 @@
 // Modules that find their files from their own location (new URL("../../db/sources.json",
 // import.meta.url)) keep doing so: each such module's import.meta.url is rewritten to its source file's
 // URL, computed from the bundle's own location, so a moved checkout still works.
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -39,7 +39,7 @@ function sourceLocations(outdir) {
  */
 export async function buildNode(entries, outdir = "dist") {
   const out = resolve(ROOT, outdir);
-  await build({
+  const result = await build({
     absWorkingDir: ROOT,
     entryPoints: Object.fromEntries(entries.map((e) => [e.replace(/^.*\//, "").replace(/\.tsx?$/, ""), resolve(ROOT, e)])),
     outdir: out,
@@ -52,7 +52,16 @@ export async function buildNode(entries, outdir = "dist") {
     sourcemap: true,
     logLevel: "warning",
     plugins: [sourceLocations(out)],
+    write: false,
   });
+  // Each file replaced whole (written aside, then renamed): a web and a jobs process started together
+  // both build, and neither may start from the other's half-written file.
+  await mkdir(out, { recursive: true });
+  for (const file of result.outputFiles) {
+    const aside = `${file.path}.${process.pid}.tmp`;
+    await writeFile(aside, file.contents);
+    await rename(aside, file.path);
+  }
   return entries.map((e) => join(out, `${e.replace(/^.*\//, "").replace(/\.tsx?$/, "")}.mjs`));
 }
 

@@ -62,6 +62,8 @@ export const envSchema = z.object({
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { message: "expects debug, info, warn or error" }).default("info"),
+  /** Node: what this process runs — the web, the scheduled jobs, or both (src/node/process-role.ts). */
+  PROCESS_ROLE: z.enum(["all", "web", "jobs"], { message: "expects all, web or jobs" }).default("all"),
 });
 
 export type Env = z.infer<typeof envSchema>;
