@@ -87,11 +87,27 @@ export interface MorningFigures {
 }
 
 /** A sending process: commands go in, one reply comes back per command. */
-interface Worker {
+export interface Worker {
   ready: Promise<void>;
   ask<T extends WorkerReply["type"]>(command: WorkerCommand, expect: T): Promise<Extract<WorkerReply, { type: T }>>;
   exited: Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * Starts `count` sending processes (bench/morning-worker.ts, built to JavaScript first as `npm start` runs
+ * the service: no TypeScript loader in the measured processes) and waits until each has connected.
+ */
+export async function startSendingProcesses(count: number, options: WorkerOptions, nodeFlags: string[] = [], cpuProfDir?: string): Promise<Worker[]> {
+  const [builtWorker] = await buildNode(["bench/morning-worker.ts"], "dist/bench");
+  const workers = Array.from({ length: count }, () => startWorker(builtWorker!, options, nodeFlags, cpuProfDir));
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.stop()));
+    throw error;
+  }
+  return workers;
 }
 
 function startWorker(builtWorker: string, options: WorkerOptions, nodeFlags: string[], cpuProfDir?: string): Worker {
@@ -227,11 +243,7 @@ export async function benchMorning(options: MorningOptions): Promise<MorningFigu
       ...(options.heapSnapshotAtMs ? { heapSnapshotAtMs: options.heapSnapshotAtMs } : {}),
     };
     const flags = options.nodeFlags ?? process.env.BENCH_WORKER_FLAGS?.split(" ").filter(Boolean) ?? [];
-    // Built to JavaScript first, as `npm start` runs the service (scripts/build-node.mjs): no TypeScript
-    // loader in the measured processes.
-    const [builtWorker] = await buildNode(["bench/morning-worker.ts"], "dist/bench");
-    workers = Array.from({ length: count }, () => startWorker(builtWorker!, workerOptions, flags, options.cpuProfDir));
-    await Promise.all(workers.map((w) => w.ready));
+    workers = await startSendingProcesses(count, workerOptions, flags, options.cpuProfDir);
     say(`  morning run: ${count} sending process${count === 1 ? "" : "es"}`);
     const run = await measureTick(options.kind, workers, false, fake);
     say(`  ${run.digests.toLocaleString("en-US")} digests in ${(run.wallMs / 1000).toFixed(2)} s (${run.digestsPerSecond}/s), peak RSS ${run.peakRssMb} MB`);

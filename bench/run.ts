@@ -4,7 +4,8 @@
 //
 //   npm run bench                                  everything (a few minutes)
 //   npm run bench -- --subscribers 20000           a smaller PostgreSQL morning
-//   npm run bench -- --only morning,web            some sections (morning, pglite, render, ingest, web)
+//   npm run bench -- --only morning,web            some sections (morning, pglite, render, ingest, web,
+//                                                  web-morning: the web while separate processes send)
 //   npm run bench -- --workers 1                   one sending process instead of two
 //   npm run bench -- --cpu-prof bench/profiles     V8 CPU profiles of the sending processes
 //   npm run bench -- --heap-prof bench/profiles    what the sending processes' ticks allocate (sampled);
@@ -24,8 +25,9 @@ import { benchRendering, type RenderFigures } from "./render-only";
 import { benchMorning, type MorningFigures } from "./morning";
 import { machine, markdownTable, targetsOf, type BenchResult } from "./report";
 import { benchWeb, type EndpointFigures } from "./web";
+import { benchWebDuringMorning, type WebDuringMorningFigures } from "./web-during-morning";
 
-const SECTIONS = ["morning", "pglite", "render", "ingest", "web"] as const;
+const SECTIONS = ["morning", "pglite", "render", "ingest", "web", "web-morning"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     items: { type: "string" },
     connections: { type: "string" },
     "web-seconds": { type: "string" },
+    "web-morning-rate": { type: "string" },
     only: { type: "string" },
     out: { type: "string" },
     "cpu-prof": { type: "string" },
@@ -67,6 +70,11 @@ const settings = {
   items: int(args.items, smoke ? 10 : 50, "items"),
   connections: int(args.connections, smoke ? 4 : 50, "connections"),
   webSeconds: int(args["web-seconds"], smoke ? 1 : 10, "web-seconds"),
+  // The web while the morning is sent: the manage page at a steady rate (readers clicking), measured for
+  // 20 s with nothing sending, then for 20 s from the start of the morning (which lasts longer).
+  webMorningRate: int(args["web-morning-rate"], smoke ? 20 : 100, "web-morning-rate"),
+  webMorningConnections: smoke ? 2 : 10,
+  webMorningSeconds: smoke ? 1 : 20,
   // One sending process's share of the 100,000 morning (two processes), each with its own renderer; the
   // full React Email render, the same for every digest, is timed on the first 2,000.
   renderSubscribers: smoke ? 20 : 50_000,
@@ -96,6 +104,7 @@ const morning: BenchResult["morning"] = {};
 const ingestion: IngestFigures[] = [];
 let rendering: RenderFigures | null = null;
 let web: BenchResult["web"] = null;
+let webDuringMorning: WebDuringMorningFigures | null = null;
 const kept: MorningFigures[] = [];
 try {
   if (only.has("morning") && baseUrl) {
@@ -161,6 +170,19 @@ try {
     });
     web = { database: source.database, endpoints };
   }
+  if (only.has("web-morning") && baseUrl) {
+    // Its own morning (the measured morning above runs with nothing else on the machine).
+    webDuringMorning = await benchWebDuringMorning({
+      baseUrl,
+      subscribers: settings.subscribers,
+      workers: settings.workers,
+      rate: settings.webMorningRate,
+      connections: settings.webMorningConnections,
+      durationS: settings.webMorningSeconds,
+      now,
+      log: say,
+    });
+  }
 } finally {
   for (const k of kept) await k.drop!().catch(() => {});
 }
@@ -176,6 +198,7 @@ const partial: Omit<BenchResult, "targets"> = {
   rendering,
   ingestion,
   web,
+  webDuringMorning,
 };
 const result: BenchResult = { ...partial, targets: targetsOf(partial) };
 const dir = resolve(args.out ?? join(import.meta.dirname, "results"));
