@@ -121,7 +121,7 @@ export function markdownTable(result: BenchResult): string {
   if (result.morning.pglite) rows.push(...morningRows(result.morning.pglite));
   if (result.rendering) {
     const r = result.rendering;
-    rows.push(`| Rendering alone: a fresh renderer assembling ${n(r.digests)} digests (one sending process's share; ${r.storiesPerDigest.toFixed(1)} stories each) vs a full React Email render per digest (timed on ${n(r.fullSample)}) | ${r.assembledFreshMs.toFixed(3)} ms vs ${r.fullMs.toFixed(3)} ms per digest (**${r.speedupFresh.toFixed(0)}×**); ${r.assembledCachedMs.toFixed(3)} ms once every part is cached (${r.speedupCached.toFixed(0)}×) |`);
+    rows.push(`| Rendering alone: a fresh renderer assembling ${n(r.digests)} digests (one sending process's share; ${r.storiesPerDigest.toFixed(1)} stories each) vs a full React Email render per digest (timed on ${n(r.fullSample)}) | ${r.assembledFreshMs.toFixed(3)} ms vs ${r.fullMs.toFixed(3)} ms per digest (**${r.speedupFresh.toFixed(0)}×**); ${r.assembledCachedMs.toFixed(3)} ms once every part is cached (${r.speedupCached.toFixed(0)}×)${r.retainedBytesPerEmail ? `; a composed email keeps ${n(r.retainedBytesPerEmail)} bytes of V8 heap while its batch waits for the provider` : ""} |`);
   }
   for (const i of result.ingestion) {
     rows.push(`| Ingestion, ${i.database}: ${i.feeds} feeds × ${i.items} items from disk (parse, normalise, store, group, score) | ${s(i.firstRunMs)} (parsing ${s(i.parseMs)}, storing ${s(i.firstRun.sourcesMs)}, grouping and scoring ${s(i.firstRun.clusterMs)}); ${n(i.firstRun.articles)} articles → ${n(i.firstRun.stories)} stories; second run ${s(i.secondRunMs)} |`);

@@ -8,7 +8,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { deliveries, type DeliveryLayout, type DeliveryStatus, type Frequency, type SubscriberStatus } from "../schema";
-import { textArray } from "./array-literal";
+import { bracedList, textArray } from "./array-literal";
 
 /** Rows of a raw statement on either driver (postgres.js: an array; PGlite: { rows }). */
 async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
@@ -128,7 +128,7 @@ export async function givenStoryIds(db: Db, subscriberIds: string[], since: Date
   const rows = await rowsOf<{ subscriber_id: string; story_ids: unknown }>(
     db,
     sql`select subscriber_id, story_ids from deliveries
-        where subscriber_id = any(${`{${subscriberIds.join(",")}}`}::uuid[])
+        where subscriber_id = any(${bracedList([...subscriberIds])}::uuid[])
           and status in ('queued', 'sending', 'sent') and created_at >= ${iso(since)}::timestamptz
           and cardinality(story_ids) > 0`,
   );
@@ -155,7 +155,7 @@ export function layoutsArray(layouts: readonly DeliveryLayout[]): string {
     for (const e of layout) entries.push(entryLiteral(e));
     parts.push(`"[${entries.join(",")}]"`);
   }
-  return `{${parts.join(",")}}`;
+  return bracedList(parts);
 }
 
 // The planner reuses one entry object for every delivery showing a story the same way (layout.ts):

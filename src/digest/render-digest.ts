@@ -321,43 +321,46 @@ export function createDigestRenderer(): DigestRenderer {
     // other batches are rendered; ropes of their HTML and text, kept beside the chunks, were the largest
     // part of what a sending process moved into V8's old generation (test/digest-render checks the decoded
     // strings against full renders).
-    const encodedHtml: Buffer[] = [];
-    const encodedText: Buffer[] = [jsonChunk(digestTextHead(digest))];
-    let sectionsBytes = 0;
-    const sectionsEncoded: Buffer[] = [];
-    for (const p of parts) {
-      const { open, close, encodedText: headingText } = p.sec.value!;
-      sectionsEncoded.push(open.encoded);
-      sectionsBytes += open.bytes;
-      encodedText.push(headingText);
-      for (const st of p.stories) {
-        const block = st.html!;
-        sectionsEncoded.push(block.encoded);
-        sectionsBytes += block.bytes;
-        encodedText.push(st.encodedText);
-      }
-      sectionsEncoded.push(close.encoded);
-      sectionsBytes += close.bytes;
-    }
-    encodedText.push(jsonChunk(digestTextFoot(digest)));
+    // Arrays of their exact final size (an email keeps them until the provider answers).
     const template = fr.value!;
+    let storyCount = 0;
+    for (const p of parts) storyCount += p.stories.length;
+    const encodedHtml = new Array<Buffer>(template.encoded.length + template.slots.length - 1 + 2 * parts.length + storyCount);
+    const encodedText = new Array<Buffer>(2 + parts.length + storyCount);
+    let h = 0;
+    let t = 0;
+    encodedText[t++] = jsonChunk(digestTextHead(digest));
     let htmlBytes = template.bytes[0]!;
-    encodedHtml.push(template.encoded[0]!);
+    encodedHtml[h++] = template.encoded[0]!;
     for (let i = 0; i < template.slots.length; i++) {
       const slot = template.slots[i]!;
       if (slot === "sections") {
-        htmlBytes += sectionsBytes;
-        for (const e of sectionsEncoded) encodedHtml.push(e);
+        for (const p of parts) {
+          const { open, close, encodedText: headingText } = p.sec.value!;
+          encodedHtml[h++] = open.encoded;
+          htmlBytes += open.bytes;
+          encodedText[t++] = headingText;
+          for (const st of p.stories) {
+            const block = st.html!;
+            encodedHtml[h++] = block.encoded;
+            htmlBytes += block.bytes;
+            encodedText[t++] = st.encodedText;
+          }
+          encodedHtml[h++] = close.encoded;
+          htmlBytes += close.bytes;
+        }
       } else {
         const raw = fieldValue(digest, slot);
         if (LINK_FIELDS.has(slot) && !/^https?:\/\//i.test(raw)) throw new Error(`Digest link ${slot} must be an http(s) URL`);
         const v = value(slot, raw);
         htmlBytes += v.bytes;
-        encodedHtml.push(v.encoded);
+        encodedHtml[h++] = v.encoded;
       }
       htmlBytes += template.bytes[i + 1]!;
-      encodedHtml.push(template.encoded[i + 1]!);
+      encodedHtml[h++] = template.encoded[i + 1]!;
     }
+    encodedText[t++] = jsonChunk(digestTextFoot(digest));
+    if (h !== encodedHtml.length || t !== encodedText.length) throw new Error("Digest assembly: chunk count mismatch");
     return assembledDigest(digest.subject, { html: encodedHtml, text: encodedText }, htmlBytes);
   }
 
