@@ -53,6 +53,8 @@ export interface TickReport {
   endHeapMb: { heapUsed: number; heapTotal: number; external: number };
   /** What the process's memory was made of when its RSS was highest during the tick (sampled), MB. */
   atPeak: MemoryMakeup;
+  /** And when it was ready, before any tick. */
+  atReady: MemoryMakeup;
   logs: string[];
 }
 
@@ -82,9 +84,14 @@ export interface MemoryMakeup {
   arrayBuffers: number;
   /** rss − heapTotal − external: Node's own code and data, native modules, the allocator's free memory. */
   other: number;
+  /** PGlite: the database's WebAssembly memory (counted in `external`). */
+  wasmMemory?: number;
 }
 
 const mb = (x: number) => Math.round(x / 2 ** 20);
+
+/** PGlite's WebAssembly memory in bytes, when the process runs the database. */
+let wasmMemoryBytes: (() => number) | undefined;
 
 function memoryMakeup(): MemoryMakeup {
   const m = process.memoryUsage();
@@ -103,6 +110,7 @@ function memoryMakeup(): MemoryMakeup {
     external: mb(m.external),
     arrayBuffers: mb(m.arrayBuffers),
     other: mb(m.rss - m.heapTotal - m.external),
+    ...(wasmMemoryBytes ? { wasmMemory: mb(wasmMemoryBytes()) } : {}),
   };
 }
 
@@ -144,6 +152,10 @@ async function main() {
   const options = JSON.parse(process.argv[2] ?? "{}") as WorkerOptions;
   const database: CountingDatabase =
     options.kind === "postgres" ? connectCountingPostgres(options.location, options.pool ?? 10) : await openCountingPglite(options.location);
+  if ("client" in database) {
+    const client = database.client as { mod?: { HEAPU8?: Uint8Array } };
+    wasmMemoryBytes = () => client.mod?.HEAPU8?.byteLength ?? 0;
+  }
   const logs: string[] = [];
   const log: Logger = createLogger("info", (line) => logs.length < 50 && logs.push(line));
   const started = Date.now();
@@ -165,7 +177,8 @@ async function main() {
   };
   // Connect before the clock starts (opening a pool is not the tick's work).
   await pingDatabase(database.db);
-  const readyRssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+  const atReady = memoryMakeup();
+  const readyRssMb = atReady.rss;
 
   const tick = async (naive: boolean): Promise<TickReport> => {
     logs.length = 0;
@@ -189,6 +202,7 @@ async function main() {
     const m = process.memoryUsage();
     return {
       atPeak,
+      atReady,
       readyRssMb,
       endHeapMb: { heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) },
       result,

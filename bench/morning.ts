@@ -62,6 +62,8 @@ export interface RunFigures {
   heapAtEndMb: TickReport["endHeapMb"][];
   /** Each sending process's memory when its RSS was highest (sampled every 20 ms), MB. */
   atPeakMb: MemoryMakeup[];
+  /** And when it was ready, before the tick. */
+  atReadyMb: MemoryMakeup[];
   statements: number;
   statementsPer1000: number;
   cpuMs: number;
@@ -179,6 +181,7 @@ async function measureTick(kind: MorningOptions["kind"], workers: Worker[], naiv
     readyRssMb: reports.map((r) => r.readyRssMb),
     heapAtEndMb: reports.map((r) => r.endHeapMb),
     atPeakMb: reports.map((r) => r.atPeak),
+    atReadyMb: reports.map((r) => r.atReady),
     statements,
     statementsPer1000: digests ? Math.round((statements / digests) * 1000 * 10) / 10 : 0,
     cpuMs: Math.round(sum((r) => r.cpuUserMs + r.cpuSystemMs)),
@@ -191,7 +194,8 @@ async function measureTick(kind: MorningOptions["kind"], workers: Worker[], naiv
 
 /** "RSS 280 MB = V8 heap 150 (120 in use; young 32, old 118) + external 60 (buffers 20) + other 70". */
 export function describeMakeup(m: MemoryMakeup): string {
-  return `RSS ${m.rss} MB = V8 heap ${m.heapTotal} (${m.heapUsed} in use; young ${m.newSpace}, old ${m.oldSpaces}) + external ${m.external} (array buffers ${m.arrayBuffers}) + other ${m.other}`;
+  const wasm = m.wasmMemory !== undefined ? `the database's WebAssembly memory ${m.wasmMemory}, ` : "";
+  return `RSS ${m.rss} MB = V8 heap ${m.heapTotal} (${m.heapUsed} in use; young ${m.newSpace}, old ${m.oldSpaces}) + external ${m.external} (${wasm}array buffers ${m.arrayBuffers}) + other ${m.other}`;
 }
 
 interface Store {
@@ -247,7 +251,7 @@ export async function benchMorning(options: MorningOptions): Promise<MorningFigu
     say(`  morning run: ${count} sending process${count === 1 ? "" : "es"}`);
     const run = await measureTick(options.kind, workers, false, fake);
     say(`  ${run.digests.toLocaleString("en-US")} digests in ${(run.wallMs / 1000).toFixed(2)} s (${run.digestsPerSecond}/s), peak RSS ${run.peakRssMb} MB`);
-    for (const m of run.atPeakMb) say(`    at the peak: ${describeMakeup(m)}`);
+    for (const [i, m] of run.atPeakMb.entries()) say(`    at the peak: ${describeMakeup(m)}; when ready: ${describeMakeup(run.atReadyMb[i]!)}`);
 
     const { outcomes } = await workers[0]!.ask({ type: "check" }, "check");
     const check = {
