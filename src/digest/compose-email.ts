@@ -2,7 +2,7 @@
 // Deterministic: the same delivery and rows give the same bytes (a retry must repeat the request
 // exactly, or the provider's idempotency check refuses it).
 import type { Config } from "../config";
-import type { OutgoingEmail } from "../mail/mailer";
+import type { EncodedBodies, OutgoingEmail } from "../mail/mailer";
 import { linkFor } from "../tokens";
 import type { BuildDigestInput } from "./build-digest";
 import { decodeJsonChunks, type DigestRenderer, type RenderedDigest } from "./render-digest";
@@ -86,27 +86,43 @@ export async function composeDigestEmail(
   stories: readonly SelectedStory[],
 ): Promise<OutgoingEmail> {
   const { rendered, links } = await renderSelected(config, renderer, recipient, edition, stories);
-  const head = {
+  const headers = unsubscribeHeaders(links.unsubscribe);
+  const encoded = rendered.encoded;
+  if (encoded) return new EncodedDigestEmail(config.MAIL_FROM, recipient.email, rendered.subject, headers, encoded, config.MAIL_REPLY_TO);
+  return {
     from: config.MAIL_FROM,
     to: recipient.email,
     subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
     ...(config.MAIL_REPLY_TO ? { replyTo: config.MAIL_REPLY_TO } : {}),
-    headers: unsubscribeHeaders(links.unsubscribe),
+    headers,
   };
-  const encoded = rendered.encoded;
-  if (!encoded) return { ...head, html: rendered.html, text: rendered.text };
-  // The assembled renderer: the body as the JSON chunks the Resend mailer sends, the strings decoded from
-  // them only if a mailer asks (the local outbox). A batch of 100 of these waits for the provider while
-  // other batches are rendered: the email keeps nothing else (bench/digest-render.ts measures what it
-  // keeps: ~1.7 KB of heap, 3.2 KB when it kept the rendered digest and its links).
-  return {
-    ...head,
-    encoded,
-    get html() {
-      return decodeJsonChunks(encoded.html);
-    },
-    get text() {
-      return decodeJsonChunks(encoded.text);
-    },
-  };
+}
+
+/**
+ * A digest email from the assembled renderer: its body is the JSON chunks the Resend mailer sends, and
+ * `html` and `text` are decoded from them only when read (the local outbox, tests). A batch of 100 of
+ * these waits for the provider while other batches are rendered, so an email keeps nothing else. A class
+ * rather than an object literal with getters: a literal's getters gave every email its own closures and
+ * hidden class (~750 bytes more each; bench/digest-render.ts measures what a composed email keeps). The
+ * getters live on the prototype: read html and text by name — a spread ({ ...email }) leaves them out.
+ */
+class EncodedDigestEmail implements OutgoingEmail {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly subject: string,
+    readonly headers: Record<string, string>,
+    readonly encoded: EncodedBodies,
+    readonly replyTo: string | undefined,
+  ) {}
+
+  get html(): string {
+    return decodeJsonChunks(this.encoded.html);
+  }
+
+  get text(): string {
+    return decodeJsonChunks(this.encoded.text);
+  }
 }
