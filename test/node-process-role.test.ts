@@ -150,7 +150,9 @@ describe.skipIf(!onPostgres)("a split on PostgreSQL", () => {
     try {
       const outbox = join(dataDir, "outbox");
       const mailed = async () => {
+        // Finished emails only: the outbox writes each under a temporary dot-name, then renames it.
         for (const name of await readdir(outbox).catch(() => [] as string[])) {
+          if (!name.endsWith(".eml") || name.startsWith(".")) continue;
           if ((await readFile(join(outbox, name), "utf8")).includes("split-reader@example.com")) return true;
         }
         return false;
