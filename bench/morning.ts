@@ -90,6 +90,8 @@ export interface MorningFigures {
 
 /** A sending process: commands go in, one reply comes back per command. */
 export interface Worker {
+  /** The sending process's pid. */
+  pid: number | undefined;
   ready: Promise<void>;
   ask<T extends WorkerReply["type"]>(command: WorkerCommand, expect: T): Promise<Extract<WorkerReply, { type: T }>>;
   exited: Promise<void>;
@@ -140,6 +142,7 @@ function startWorker(builtWorker: string, options: WorkerOptions, nodeFlags: str
     else w?.resolve(m);
   });
   return {
+    pid: child.pid,
     ready,
     exited,
     stop: () => {

@@ -91,7 +91,7 @@ function webDuringMorningRows(wm: WebDuringMorningFigures): string[] {
   const what = `GET /manage/<token> at ${wm.rate} req/s over ${wm.connections} connections`;
   return [
     `| Web PostgreSQL, separate web process, nothing sending: ${what}, ${wm.durationS} s | ${page(wm.idle)} |`,
-    `| Web PostgreSQL, the same while ${wm.sendingProcesses} separate sending processes send ${n(wm.subscribers)} digests (responses that ended during the morning) | ${page(wm.sending)} |`,
+    `| Web PostgreSQL, the same while ${wm.sendingProcesses} separate sending processes${wm.senderNice ? ` (nice ${wm.senderNice})` : ""} send ${n(wm.subscribers)} digests (responses that ended during the morning) | ${page(wm.sending)} |`,
     `| ↳ that morning | ${n(wm.morning.digests)} digests in ${s(wm.morning.wallMs)}; ${wm.morning.exactlyOnce ? "each exactly once, nothing left queued" : "NOT exactly once"} |`,
   ];
 }

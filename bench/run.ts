@@ -5,7 +5,8 @@
 //   npm run bench                                  everything (a few minutes)
 //   npm run bench -- --subscribers 20000           a smaller PostgreSQL morning
 //   npm run bench -- --only morning,web            some sections (morning, pglite, render, ingest, web,
-//                                                  web-morning: the web while separate processes send)
+//                                                  web-morning: the web while separate processes send;
+//                                                  --web-morning-nice N: their niceness, 10 by default)
 //   npm run bench -- --workers 1                   one sending process instead of two
 //   npm run bench -- --cpu-prof bench/profiles     V8 CPU profiles of the sending processes
 //   npm run bench -- --heap-prof bench/profiles    what the sending processes' ticks allocate (sampled);
@@ -42,6 +43,7 @@ const { values: args } = parseArgs({
     connections: { type: "string" },
     "web-seconds": { type: "string" },
     "web-morning-rate": { type: "string" },
+    "web-morning-nice": { type: "string" },
     only: { type: "string" },
     out: { type: "string" },
     "cpu-prof": { type: "string" },
@@ -75,6 +77,8 @@ const settings = {
   webMorningRate: int(args["web-morning-rate"], smoke ? 20 : 100, "web-morning-rate"),
   webMorningConnections: smoke ? 2 : 10,
   webMorningSeconds: smoke ? 1 : 20,
+  // The sending processes' niceness, as the README's systemd example runs them (Nice=10).
+  webMorningNice: int(args["web-morning-nice"], 10, "web-morning-nice"),
   // One sending process's share of the 100,000 morning (two processes), each with its own renderer; the
   // full React Email render, the same for every digest, is timed on the first 2,000.
   renderSubscribers: smoke ? 20 : 50_000,
@@ -179,6 +183,7 @@ try {
       rate: settings.webMorningRate,
       connections: settings.webMorningConnections,
       durationS: settings.webMorningSeconds,
+      senderNice: settings.webMorningNice,
       now,
       log: say,
     });

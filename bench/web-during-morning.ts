@@ -5,6 +5,7 @@
 // first for `durationS` with nothing sending, then from before the sending processes start a morning of
 // every subscriber until it is sent; only responses that ended while it was being sent are counted.
 // Reported: p50, p99 and the slowest response of each, and the morning itself (all sent, exactly once).
+import { setPriority } from "node:os";
 import { connectPostgres } from "../db/client";
 import { analyze, someSubscribers } from "./bench-queries";
 import { createPostgresDatabase } from "./databases";
@@ -24,6 +25,8 @@ export interface WebDuringMorningOptions {
   connections: number;
   /** How long each measurement lasts. */
   durationS: number;
+  /** Niceness of the sending processes (README's example units: Nice=10); 0 leaves them as they start. */
+  senderNice: number;
   now: Date;
   log?: (line: string) => void;
 }
@@ -41,6 +44,8 @@ export interface PageLatency {
 export interface WebDuringMorningFigures {
   subscribers: number;
   sendingProcesses: number;
+  /** Niceness the sending processes ran at. */
+  senderNice: number;
   rate: number;
   connections: number;
   durationS: number;
@@ -97,6 +102,8 @@ export async function benchWebDuringMorning(options: WebDuringMorningOptions): P
 
     server = await startServer("postgres", created.url);
     workers = await startSendingProcesses(options.workers, { kind: "postgres", location: created.url, resendUrl: fake.url, nowMs: options.now.getTime() });
+    // As the README's systemd units run them: the morning is throughput work and may wait; a reader may not.
+    if (options.senderNice) for (const w of workers) if (w.pid) setPriority(w.pid, options.senderNice);
     const url = `http://127.0.0.1:${await server.port}`;
     const job = { url, connections: options.connections, method: "GET" as const, paths, overallRate: options.rate };
     // A second's warm-up (JIT, connection pool), not measured (not in a smoke run).
@@ -126,6 +133,7 @@ export async function benchWebDuringMorning(options: WebDuringMorningOptions): P
     return {
       subscribers: options.subscribers,
       sendingProcesses: options.workers,
+      senderNice: options.senderNice,
       rate: options.rate,
       connections: options.connections,
       durationS: options.durationS,
