@@ -3,8 +3,7 @@
 //   PostgreSQL: postgres.js calls `debug` once per statement written to the wire, begin/commit included.
 //   PGlite: its query / exec / transaction methods are wrapped (begin and commit count as two).
 import { randomBytes } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Database, Db } from "../db/client";
@@ -77,6 +76,8 @@ type Exec = PGlite["exec"];
 
 /** Like db/pglite.ts's openPglite, counting statements. */
 export async function openCountingPglite(dir: string | null): Promise<CountingDatabase & { client: PGlite }> {
+  // Loaded here, as db/pglite.ts does: a sending process on PostgreSQL does not carry PGlite.
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([import("@electric-sql/pglite"), import("drizzle-orm/pglite")]);
   const client = dir ? new PGlite(dir) : new PGlite();
   await client.waitReady;
   let statements = 0;

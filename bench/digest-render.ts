@@ -3,10 +3,17 @@
 //   npm run bench:render [-- --subscribers 1000] [--full-sample N] [--json]
 // (--full-sample: full renders timed on the first N digests only; the assembly always renders them all.)
 // (--json: one line of figures at the end, read by npm run bench.)
-// Also times the pure steps that run per subscriber before rendering (selectStories, buildDigest).
+// Also times the pure steps that run per subscriber before rendering (selectStories, buildDigest), and
+// measures what one composed email (composeDigestEmail, as a send batch holds it until the provider
+// answers) keeps on V8's heap: a batch's emails outlive young-generation collections, so this is what a
+// sending process moves into its old generation per digest.
 import { catalogCountryCodes } from "./catalog-countries";
 import { buildDigest } from "../src/digest/build-digest";
 import { createDigestRenderer, renderDigestFull } from "../src/digest/render-digest";
+import { composeDigestEmail } from "../src/digest/compose-email";
+import { testConfig } from "../src/config";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { selectStories } from "../src/digest/select-stories";
 import type { CandidateArticle, CandidateStory, DigestInput, SelectedStory } from "../src/digest/types";
 import { filler } from "../emails/preview-data";
@@ -127,6 +134,26 @@ const hot = await time("assembled, parts already cached (rest of a large run)", 
   for (const d of digests) await renderer.render(d);
 });
 
+// What a composed email keeps (heap after full collections, with 2,000 emails held against none).
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+const config = testConfig({ publicUrl: "https://worlddigest.example" });
+const composer = createDigestRenderer();
+const compose = (i: number) => {
+  const s = selections[i % selections.length]!;
+  const id = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+  return composeDigestEmail(config, composer, { id, email: `reader${i}@example.com`, tokenVersion: 1, countries: s.countries, timeZone: "Europe/Paris", deliveryTime: "07:00", frequency: "daily", weeklyDay: null }, "2026-05-11", s.stories);
+};
+for (let i = 0; i < selections.length; i++) await compose(i);
+gc();
+gc();
+const heapBefore = process.memoryUsage().heapUsed;
+const held = [];
+for (let i = 0; i < 2000; i++) held.push(await compose(i));
+gc();
+gc();
+const retainedPerEmail = Math.round((process.memoryUsage().heapUsed - heapBefore) / held.length);
+
 const parts = renderer.stats();
 const storiesPer = digests.reduce((n, d) => n + d.sections.reduce((m, s) => m + s.stories.length, 0), 0) / digests.length;
 console.log(`${digests.length} digests (${SUBSCRIBERS} subscribers), ${storiesPer.toFixed(1)} stories each on average, ${candidates.length} candidate stories`);
@@ -134,6 +161,7 @@ console.log(`the fresh renderer rendered ${parts.storyBlocks} story blocks, ${pa
 console.log(`selectStories ${selectMs.toFixed(3)} ms/subscriber, buildDigest ${buildMs.toFixed(3)} ms/digest`);
 for (const r of [full, cold, hot]) console.log(`${r.label.padEnd(66)} ${r.per.toFixed(3)} ms/digest  (${r.total.toFixed(0)} ms total)`);
 console.log(`speed-up: ${(full.per / cold.per).toFixed(1)}× with a fresh renderer, ${(full.per / hot.per).toFixed(1)}× once parts are cached`);
+console.log(`a composed email keeps ${retainedPerEmail} bytes of V8 heap while its batch waits (${held.length} held)`);
 if (process.argv.includes("--json")) {
-  console.log(JSON.stringify({ digests: digests.length, fullSample: sample.length, storiesPerDigest: storiesPer, fullMs: full.per, assembledFreshMs: cold.per, assembledCachedMs: hot.per, speedupFresh: full.per / cold.per, speedupCached: full.per / hot.per }));
+  console.log(JSON.stringify({ digests: digests.length, fullSample: sample.length, storiesPerDigest: storiesPer, fullMs: full.per, assembledFreshMs: cold.per, assembledCachedMs: hot.per, speedupFresh: full.per / cold.per, speedupCached: full.per / hot.per, retainedBytesPerEmail: retainedPerEmail }));
 }

@@ -15,8 +15,9 @@ import { analyze, sampleSchedules } from "./bench-queries";
 import { createPostgresDatabase } from "./databases";
 import { startFastFakeResend, type FastFakeResend } from "./fast-fake-resend";
 import { generateWorld, type WorldSummary } from "./generate";
+import { buildNode } from "../scripts/build-node.mjs";
 import { cpuMsOf } from "./process-cpu";
-import type { TickReport, WorkerCommand, WorkerOptions, WorkerReply } from "./morning-worker";
+import type { MemoryMakeup, TickReport, WorkerCommand, WorkerOptions, WorkerReply } from "./morning-worker";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -32,6 +33,12 @@ export interface MorningOptions {
   now: Date;
   /** Write V8 CPU profiles of the workers here. */
   cpuProfDir?: string;
+  /** Write allocation profiles (sampling, collected objects included) of the workers' ticks here. */
+  heapProfDir?: string;
+  /** Profile only allocations that outlived a young-generation collection. */
+  heapProfSurvivors?: boolean;
+  /** Heap snapshots this many ms into each tick (into heapProfDir). */
+  heapSnapshotAtMs?: number[];
   /** Node options for the sending processes (e.g. --max-old-space-size=160), as NODE_OPTIONS would give. */
   nodeFlags?: string[];
   /** Keep the database for the web benchmark; the caller calls `drop`. */
@@ -53,6 +60,10 @@ export interface RunFigures {
   /** RSS of each sending process when ready, before the tick (Node, modules, connections), MB. */
   readyRssMb: number[];
   heapAtEndMb: TickReport["endHeapMb"][];
+  /** Each sending process's memory when its RSS was highest (sampled every 20 ms), MB. */
+  atPeakMb: MemoryMakeup[];
+  /** And when it was ready, before the tick. */
+  atReadyMb: MemoryMakeup[];
   statements: number;
   statementsPer1000: number;
   cpuMs: number;
@@ -78,16 +89,34 @@ export interface MorningFigures {
 }
 
 /** A sending process: commands go in, one reply comes back per command. */
-interface Worker {
+export interface Worker {
+  /** The sending process's pid. */
+  pid: number | undefined;
   ready: Promise<void>;
   ask<T extends WorkerReply["type"]>(command: WorkerCommand, expect: T): Promise<Extract<WorkerReply, { type: T }>>;
   exited: Promise<void>;
   stop(): Promise<void>;
 }
 
-function startWorker(options: WorkerOptions, nodeFlags: string[], cpuProfDir?: string): Worker {
-  const execArgv = ["--import", "tsx", ...nodeFlags, ...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [])];
-  const child = spawn(process.execPath, [...execArgv, join(ROOT, "bench/morning-worker.ts"), JSON.stringify(options)], {
+/**
+ * Starts `count` sending processes (bench/morning-worker.ts, built to JavaScript first as `npm start` runs
+ * the service: no TypeScript loader in the measured processes) and waits until each has connected.
+ */
+export async function startSendingProcesses(count: number, options: WorkerOptions, nodeFlags: string[] = [], cpuProfDir?: string): Promise<Worker[]> {
+  const [builtWorker] = await buildNode(["bench/morning-worker.ts"], "dist/bench");
+  const workers = Array.from({ length: count }, () => startWorker(builtWorker!, options, nodeFlags, cpuProfDir));
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.stop()));
+    throw error;
+  }
+  return workers;
+}
+
+function startWorker(builtWorker: string, options: WorkerOptions, nodeFlags: string[], cpuProfDir?: string): Worker {
+  const execArgv = [...nodeFlags, ...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [])];
+  const child = spawn(process.execPath, [...execArgv, builtWorker, JSON.stringify(options)], {
     cwd: ROOT,
     // The workers run as production processes would (React's production build).
     env: { ...process.env, NODE_ENV: "production" },
@@ -113,6 +142,7 @@ function startWorker(options: WorkerOptions, nodeFlags: string[], cpuProfDir?: s
     else w?.resolve(m);
   });
   return {
+    pid: child.pid,
     ready,
     exited,
     stop: () => {
@@ -153,6 +183,8 @@ async function measureTick(kind: MorningOptions["kind"], workers: Worker[], naiv
     rssPerProcessMb: rss,
     readyRssMb: reports.map((r) => r.readyRssMb),
     heapAtEndMb: reports.map((r) => r.endHeapMb),
+    atPeakMb: reports.map((r) => r.atPeak),
+    atReadyMb: reports.map((r) => r.atReady),
     statements,
     statementsPer1000: digests ? Math.round((statements / digests) * 1000 * 10) / 10 : 0,
     cpuMs: Math.round(sum((r) => r.cpuUserMs + r.cpuSystemMs)),
@@ -161,6 +193,12 @@ async function measureTick(kind: MorningOptions["kind"], workers: Worker[], naiv
     providerRequests: fake.requests(),
     bytesPerDigest: digests ? Math.round(fake.bytes() / digests) : 0,
   };
+}
+
+/** "RSS 280 MB = V8 heap 150 (120 in use; young 32, old 118) + external 60 (buffers 20) + other 70". */
+export function describeMakeup(m: MemoryMakeup): string {
+  const wasm = m.wasmMemory !== undefined ? `the database's WebAssembly memory ${m.wasmMemory}, ` : "";
+  return `RSS ${m.rss} MB = V8 heap ${m.heapTotal} (${m.heapUsed} in use; young ${m.newSpace}, old ${m.oldSpaces}) + external ${m.external} (${wasm}array buffers ${m.arrayBuffers}) + other ${m.other}`;
 }
 
 interface Store {
@@ -203,13 +241,20 @@ export async function benchMorning(options: MorningOptions): Promise<MorningFigu
     say(`  generated in ${(world.ms / 1000).toFixed(1)} s: ${world.stories} stories, ${world.articles} articles, ${world.distinctCountrySets.toLocaleString("en-US")} distinct country sets`);
     await database.close(); // PGlite has one session: the worker opens the folder
 
-    const workerOptions: WorkerOptions = { kind: options.kind, location: store.location, resendUrl: fake.url, nowMs: options.now.getTime() };
+    const workerOptions: WorkerOptions = {
+      kind: options.kind,
+      location: store.location,
+      resendUrl: fake.url,
+      nowMs: options.now.getTime(),
+      ...(options.heapProfDir ? { heapProfDir: options.heapProfDir, heapProfSurvivors: options.heapProfSurvivors ?? false } : {}),
+      ...(options.heapSnapshotAtMs ? { heapSnapshotAtMs: options.heapSnapshotAtMs } : {}),
+    };
     const flags = options.nodeFlags ?? process.env.BENCH_WORKER_FLAGS?.split(" ").filter(Boolean) ?? [];
-    workers = Array.from({ length: count }, () => startWorker(workerOptions, flags, options.cpuProfDir));
-    await Promise.all(workers.map((w) => w.ready));
+    workers = await startSendingProcesses(count, workerOptions, flags, options.cpuProfDir);
     say(`  morning run: ${count} sending process${count === 1 ? "" : "es"}`);
     const run = await measureTick(options.kind, workers, false, fake);
     say(`  ${run.digests.toLocaleString("en-US")} digests in ${(run.wallMs / 1000).toFixed(2)} s (${run.digestsPerSecond}/s), peak RSS ${run.peakRssMb} MB`);
+    for (const [i, m] of run.atPeakMb.entries()) say(`    at the peak: ${describeMakeup(m)}; when ready: ${describeMakeup(run.atReadyMb[i]!)}`);
 
     const { outcomes } = await workers[0]!.ask({ type: "check" }, "check");
     const check = {

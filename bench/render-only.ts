@@ -20,6 +20,8 @@ export interface RenderFigures {
   assembledCachedMs: number;
   speedupFresh: number;
   speedupCached: number;
+  /** V8 heap one composed email keeps while its batch waits for the provider (bytes). */
+  retainedBytesPerEmail?: number;
 }
 
 export async function benchRendering(subscribers: number, fullSample: number): Promise<RenderFigures> {

@@ -4,9 +4,14 @@
 //
 //   npm run bench                                  everything (a few minutes)
 //   npm run bench -- --subscribers 20000           a smaller PostgreSQL morning
-//   npm run bench -- --only morning,web            some sections (morning, pglite, render, ingest, web)
+//   npm run bench -- --only morning,web            some sections (morning, pglite, render, ingest, web,
+//                                                  web-morning: the web while separate processes send;
+//                                                  --web-morning-nice N: their niceness, 10 by default)
 //   npm run bench -- --workers 1                   one sending process instead of two
 //   npm run bench -- --cpu-prof bench/profiles     V8 CPU profiles of the sending processes
+//   npm run bench -- --heap-prof bench/profiles    what the sending processes' ticks allocate (sampled);
+//        --heap-prof-survivors: only what outlives a young-generation GC (what fills the old generation);
+//        --heap-snapshot-at 3000,6000: heap snapshots (live objects) that many ms into the tick, same folder
 //   npm run bench -- --worker-flags="--max-old-space-size=160"   Node options for the sending processes
 //   npm run bench -- --smoke --out /tmp/x          seconds, tiny sizes (test/bench-smoke.test.ts)
 // PostgreSQL: BENCH_DATABASE_URL, else DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
@@ -21,8 +26,9 @@ import { benchRendering, type RenderFigures } from "./render-only";
 import { benchMorning, type MorningFigures } from "./morning";
 import { machine, markdownTable, targetsOf, type BenchResult } from "./report";
 import { benchWeb, type EndpointFigures } from "./web";
+import { benchWebDuringMorning, type WebDuringMorningFigures } from "./web-during-morning";
 
-const SECTIONS = ["morning", "pglite", "render", "ingest", "web"] as const;
+const SECTIONS = ["morning", "pglite", "render", "ingest", "web", "web-morning"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -36,9 +42,14 @@ const { values: args } = parseArgs({
     items: { type: "string" },
     connections: { type: "string" },
     "web-seconds": { type: "string" },
+    "web-morning-rate": { type: "string" },
+    "web-morning-nice": { type: "string" },
     only: { type: "string" },
     out: { type: "string" },
     "cpu-prof": { type: "string" },
+    "heap-prof": { type: "string" },
+    "heap-prof-survivors": { type: "boolean", default: false },
+    "heap-snapshot-at": { type: "string" },
     "worker-flags": { type: "string" },
     quiet: { type: "boolean", default: false },
   },
@@ -61,6 +72,13 @@ const settings = {
   items: int(args.items, smoke ? 10 : 50, "items"),
   connections: int(args.connections, smoke ? 4 : 50, "connections"),
   webSeconds: int(args["web-seconds"], smoke ? 1 : 10, "web-seconds"),
+  // The web while the morning is sent: the manage page at a steady rate (readers clicking), measured for
+  // 20 s with nothing sending, then for 20 s from the start of the morning (which lasts longer).
+  webMorningRate: int(args["web-morning-rate"], smoke ? 20 : 100, "web-morning-rate"),
+  webMorningConnections: smoke ? 2 : 10,
+  webMorningSeconds: smoke ? 1 : 20,
+  // The sending processes' niceness, as the README's systemd example runs them (Nice=10).
+  webMorningNice: int(args["web-morning-nice"], 10, "web-morning-nice"),
   // One sending process's share of the 100,000 morning (two processes), each with its own renderer; the
   // full React Email render, the same for every digest, is timed on the first 2,000.
   renderSubscribers: smoke ? 20 : 50_000,
@@ -90,6 +108,7 @@ const morning: BenchResult["morning"] = {};
 const ingestion: IngestFigures[] = [];
 let rendering: RenderFigures | null = null;
 let web: BenchResult["web"] = null;
+let webDuringMorning: WebDuringMorningFigures | null = null;
 const kept: MorningFigures[] = [];
 try {
   if (only.has("morning") && baseUrl) {
@@ -103,6 +122,8 @@ try {
       keep: only.has("web"),
       log: say,
       ...(args["cpu-prof"] ? { cpuProfDir: resolve(args["cpu-prof"]) } : {}),
+      ...(args["heap-prof"] ? { heapProfDir: resolve(args["heap-prof"]), heapProfSurvivors: args["heap-prof-survivors"]! } : {}),
+      ...(args["heap-snapshot-at"] ? { heapSnapshotAtMs: args["heap-snapshot-at"].split(",").map(Number) } : {}),
       ...(args["worker-flags"] ? { nodeFlags: args["worker-flags"].split(" ").filter(Boolean) } : {}),
     });
     if (morning.postgres.drop) kept.push(morning.postgres);
@@ -153,6 +174,20 @@ try {
     });
     web = { database: source.database, endpoints };
   }
+  if (only.has("web-morning") && baseUrl) {
+    // Its own morning (the measured morning above runs with nothing else on the machine).
+    webDuringMorning = await benchWebDuringMorning({
+      baseUrl,
+      subscribers: settings.subscribers,
+      workers: settings.workers,
+      rate: settings.webMorningRate,
+      connections: settings.webMorningConnections,
+      durationS: settings.webMorningSeconds,
+      senderNice: settings.webMorningNice,
+      now,
+      log: say,
+    });
+  }
 } finally {
   for (const k of kept) await k.drop!().catch(() => {});
 }
@@ -168,6 +203,7 @@ const partial: Omit<BenchResult, "targets"> = {
   rendering,
   ingestion,
   web,
+  webDuringMorning,
 };
 const result: BenchResult = { ...partial, targets: targetsOf(partial) };
 const dir = resolve(args.out ?? join(import.meta.dirname, "results"));

@@ -19,6 +19,7 @@ import { linkFor } from "../src/tokens";
 import { someSubscribers } from "./bench-queries";
 import type { LoadJob, LoadResult } from "./web-load";
 import { catalogCountryCodes } from "./catalog-countries";
+import { buildNode } from "../scripts/build-node.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = "bench-web-secret-bench-web-secret-0123456789";
@@ -48,9 +49,11 @@ export interface WebOptions {
   log?: (line: string) => void;
 }
 
-function startServer(kind: WebOptions["kind"], location: string) {
+/** The web server, built to JavaScript first as `npm start` runs it (scripts/build-node.mjs). */
+export async function startServer(kind: WebOptions["kind"], location: string) {
+  const [built] = await buildNode(["bench/web-server.ts"], "dist/bench");
   const flags = process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, ["--import", "tsx", ...flags, join(ROOT, "bench/web-server.ts"), JSON.stringify({ kind, location, secret: SECRET })], {
+  const child = spawn(process.execPath, [...flags, built!, JSON.stringify({ kind, location, secret: SECRET })], {
     cwd: ROOT,
     // As a production server runs.
     env: { ...process.env, NODE_ENV: "production" },
@@ -64,15 +67,22 @@ function startServer(kind: WebOptions["kind"], location: string) {
   return { port, stop: () => (child.send({ type: "stop" }), stopped) };
 }
 
-/** Runs autocannon in its own process (bench/web-load.ts). */
-async function load(job: LoadJob): Promise<LoadResult> {
+/**
+ * Runs autocannon in its own process (bench/web-load.ts). `control`: told when the load has started, and
+ * given a promise whose settling stops the run before its duration is up.
+ */
+export async function load(job: LoadJob, control: { onStarted?: () => void; stopWhen?: Promise<unknown> } = {}): Promise<LoadResult> {
   const dir = await mkdtemp(join(tmpdir(), "wd-web-load-"));
   try {
     const file = join(dir, "job.json");
     await writeFile(file, JSON.stringify(job));
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/web-load.ts"), file], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    void control.stopWhen?.finally(() => child.connected && child.send({ type: "stop" }));
     return await new Promise<LoadResult>((resolve, reject) => {
-      child.on("message", (m: { result: LoadResult }) => resolve(m.result));
+      child.on("message", (m: { started?: boolean; result?: LoadResult }) => {
+        if (m.started) control.onStarted?.();
+        if (m.result) resolve(m.result);
+      });
       child.once("exit", (code) => reject(new Error(`autocannon process exited (${code})`)));
     });
   } finally {
@@ -94,6 +104,12 @@ function figures(endpoint: string, r: LoadResult, distinct: number): EndpointFig
   };
 }
 
+/** Signed manage links of `count` subscribers of the database (for the web server started by startServer). */
+export function manageLinks(people: ReadonlyArray<{ id: string; tokenVersion: number }>, count: number): string[] {
+  const at = new Date();
+  return people.slice(0, count).map((s) => linkFor("", SECRET, "manage", s, at));
+}
+
 export async function benchWeb(options: WebOptions): Promise<EndpointFigures[]> {
   const say = options.log ?? (() => {});
   const database: Database = options.kind === "postgres" ? connectPostgres(options.location, { max: 2 }) : await openPglite(options.location);
@@ -101,9 +117,9 @@ export async function benchWeb(options: WebOptions): Promise<EndpointFigures[]> 
   await database.close();
   if (people.length === 0) throw new Error("web benchmark: the database has no subscribers");
   const at = new Date();
-  const manage = people.slice(0, 10_000).map((s) => linkFor("", SECRET, "manage", s, at));
+  const manage = manageLinks(people, 10_000);
   const unsubscribe = people.map((s) => linkFor("", SECRET, "unsubscribe", s, at));
-  const server = startServer(options.kind, options.location);
+  const server = await startServer(options.kind, options.location);
   try {
     const base = `http://127.0.0.1:${await server.port}`;
     const common = { url: base, connections: options.connections, durationS: options.durationS };

@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { Database } from "./client";
 
@@ -13,6 +12,8 @@ const MIGRATION_LOCK = 727_001;
 
 export async function migrateDatabase(database: Database, databaseUrl?: string): Promise<void> {
   if (database.kind === "pglite") {
+    // Loaded only for PGlite, like db/pglite.ts.
+    const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
     await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
     return;
   }

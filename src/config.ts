@@ -83,6 +83,8 @@ export const envSchema = z.object({
     .regex(/^(localhost|[0-9a-f:.]+|[a-z0-9-]+(\.[a-z0-9-]+)*)$/i, { message: "expects an address to listen on, e.g. 127.0.0.1, 0.0.0.0 or ::" })
     .optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { message: "expects debug, info, warn or error" }).default("info"),
+  /** Node: what this process runs — the web, the scheduled jobs, or both (src/node/process-role.ts). */
+  PROCESS_ROLE: z.enum(["all", "web", "jobs"], { message: "expects all, web or jobs" }).default("all"),
 });
 
 export type Env = z.infer<typeof envSchema>;

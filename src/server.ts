@@ -1,5 +1,6 @@
-// Node entry: `npm start`. Reads the configuration, opens (and migrates) the database, serves the app
-// on PORT, and runs the scheduled jobs with node-cron. The only file with start-up side effects on Node.
+// Node entry: `npm start`. Reads the configuration, opens (and migrates) the database, then runs what
+// PROCESS_ROLE asks for (src/node/process-role.ts): the app on PORT, the scheduled jobs with node-cron, or
+// both (the default). The only file with start-up side effects on Node.
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { systemClock } from "./clock";
@@ -9,6 +10,7 @@ import { loadConfigOrExit, openDatabase } from "./node/environment";
 import { createNodeMailer } from "./node/mailer";
 import { startJobs } from "./node/jobs";
 import { createMailDrainer } from "./node/mail-drainer";
+import { partsOf } from "./node/process-role";
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL);
@@ -17,25 +19,31 @@ async function main() {
   const database = await openDatabase(config, log);
   const { mailer, outbox } = createNodeMailer(config, log);
   const deps: Deps = { db: database.db, dbKind: database.kind, config, clock: systemClock, mailer, log, ...(outbox ? { outbox } : {}) };
-  // Confirmations and manage links are sent after the answer (the form answers alike for every address).
+  const role = config.PROCESS_ROLE;
+  const parts = partsOf(role);
+  // Confirmations and manage links are sent after the answer (the form answers alike for every address):
+  // the web kicks the drainer; the jobs sweep the queue every minute (whatever a web-only process left).
   const drainer = createMailDrainer(deps);
-  const app = createApp({ ...deps, mailQueued: drainer.kick });
 
   // HOST: loopback outside production (/dev/outbox lists live links), every interface in production.
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    log.info("listening", { url: config.publicUrl, host: config.HOST, port: info.port, database: database.kind, mail: outbox ? "local outbox" : "resend" });
-    if (outbox && !config.production) log.info(`open ${config.publicUrl}/ to subscribe, ${config.publicUrl}/dev/outbox to read what was sent`);
-  });
+  const server = parts.web
+    ? serve({ fetch: createApp({ ...deps, mailQueued: drainer.kick }).fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+        log.info("listening", { url: config.publicUrl, host: config.HOST, port: info.port, role, database: database.kind, mail: outbox ? "local outbox" : "resend" });
+        if (outbox && !config.production) log.info(`open ${config.publicUrl}/ to subscribe, ${config.publicUrl}/dev/outbox to read what was sent`);
+      })
+    : undefined;
 
-  const jobs = startJobs(deps, drainer);
+  const jobs = parts.jobs ? startJobs(deps, drainer) : undefined;
+  if (!parts.web) log.info("running the scheduled jobs only", { role, tick: config.TICK_CRON, ingest: config.INGEST_CRON, database: database.kind, mail: outbox ? "local outbox" : "resend" });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info("stopping", { signal });
-    await jobs.stop();
-    server.close();
+    await jobs?.stop();
+    await drainer.stop();
+    server?.close();
     await database.close();
     process.exit(0);
   };

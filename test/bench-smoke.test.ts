@@ -81,6 +81,18 @@ describe("npm run bench -- --smoke", () => {
       expect(e.p99Ms).toBeGreaterThanOrEqual(e.p50Ms);
     }
 
+    if (onPostgres) {
+      // The web while separate sending processes send the (tiny) morning.
+      const wm = result.webDuringMorning!;
+      expect(wm.morning.exactlyOnce).toBe(true);
+      expect(wm.morning.digests).toBeGreaterThan(0);
+      for (const p of [wm.idle, wm.sending]) {
+        expect(p.requests).toBeGreaterThan(0);
+        expect({ non2xx: p.non2xx, errors: p.errors }).toEqual({ non2xx: 0, errors: 0 });
+        expect(p.p99Ms).toBeGreaterThanOrEqual(p.p50Ms);
+      }
+    } else expect(result.webDuringMorning).toBeNull();
+
     expect(result.targets.length).toBeGreaterThan(0);
     for (const t of result.targets) {
       expect(typeof t.met).toBe("boolean");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
+import { count, eq, inArray } from "drizzle-orm";
 import { migrateDatabase } from "../db/migrate";
 import { openPglite } from "../db/pglite";
 import type { Db } from "../db/client";
@@ -16,6 +16,10 @@ import { deliveries, subscribers } from "../db/schema";
 import { createTestDatabase, type TestDatabase } from "./helpers/db";
 import { startFakeResend, sentPerRecipient, type FakeResend } from "./helpers/fake-resend";
 import { seedStory } from "./helpers/digest-world";
+import { testConfig } from "../src/config";
+import { createLogger } from "../src/log";
+import { createResendMailer } from "../src/mail/resend-mailer";
+import { DEFAULT_LEASE_MS, runTick } from "../src/digest/tick";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const NOW = new Date("2026-05-11T07:05:00Z");
@@ -68,8 +72,8 @@ interface Sender {
   output: string[];
 }
 
-function startSender(target: { url?: string; dir?: string }, fakeUrl: string, clockStart: number): Sender {
-  const env: NodeJS.ProcessEnv = { ...process.env, CONCURRENCY: "1", RESEND_BASE_URL: fakeUrl, WD_NOW_MS: String(NOW.getTime()), WD_CLOCK_BASE_MS: String(NOW.getTime()), WD_CLOCK_START_MS: String(clockStart) };
+function startSender(target: { url?: string; dir?: string }, fakeUrl: string, clockStart: number, extraEnv: Record<string, string> = {}): Sender {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONCURRENCY: "1", RESEND_BASE_URL: fakeUrl, WD_NOW_MS: String(NOW.getTime()), WD_CLOCK_BASE_MS: String(NOW.getTime()), WD_CLOCK_START_MS: String(clockStart), ...extraEnv };
   delete env.DATABASE_URL;
   delete env.PGLITE_DIR;
   if (target.url) env.DATABASE_URL = target.url;
@@ -88,6 +92,16 @@ function startSender(target: { url?: string; dir?: string }, fakeUrl: string, cl
 }
 
 const sleep = (ms: number) => new Promise<null>((r) => setTimeout(() => r(null), ms));
+
+/** Resolves true as soon as `check` holds (polled every millisecond), false after `timeoutMs`. */
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await sleep(1);
+  }
+  return check();
+}
 
 function expectExactlyOnePerRecipient(fake: FakeResend, emails: string[]) {
   const per = sentPerRecipient(fake);
@@ -208,4 +222,87 @@ describe.skipIf(!onPostgres)("two worker processes on one PostgreSQL", () => {
     expect(sentBy[0]! + sentBy[1]!).toBe(emails.length);
     expect(sentBy.every((n) => n > 0)).toBe(true);
   }, 120_000);
+});
+
+// Issue 14, part 2: after a crash, the batches the dead sender held wait for their leases; the first tick
+// after they expire must take over every one of them, not one or two per tick (its workers used to share a
+// "nothing expired" timer that the loser of a race for one batch set for 30 s).
+describe("a sender killed mid-send: the first tick after the leases expire takes over everything it held", () => {
+  let fake: FakeResend;
+  let database: TestDatabase | undefined;
+  let dir: string | undefined;
+  let target: { url?: string; dir?: string };
+  let emails: string[];
+
+  beforeAll(async () => {
+    // Slow answers: the kill lands while batches are at the provider and more wait, claimed, behind them.
+    fake = await startFakeResend({ latencyMs: 150 });
+    const random = prng(1414);
+    if (onPostgres) {
+      database = await createTestDatabase();
+      emails = await seedMorning(database.db, 1500, random);
+      target = { url: database.url! };
+    } else {
+      dir = await mkdtemp(join(tmpdir(), "wd-takeover-"));
+      const pg = await openPglite(dir);
+      await migrateDatabase(pg);
+      emails = await seedMorning(pg.db, 800, random);
+      await pg.close();
+      target = { dir };
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await fake.close();
+    await database?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("one tick sends every held batch, each reader exactly once", async () => {
+    const clockStart = Date.now();
+    // As a new user runs it: batches of 100, planning chunks of 1,000, the default lease and concurrency.
+    const sender = startSender(target, fake.url, clockStart, {
+      BATCH_SIZE: "100",
+      CHUNK_SIZE: "1000",
+      LEASE_MS: String(DEFAULT_LEASE_MS),
+      CONCURRENCY: onPostgres ? "4" : "2",
+    });
+    await sender.ready;
+    const midSend = await until(() => fake.requests.some((r) => r.status !== 0) && fake.requests.some((r) => r.status === 0), 60_000);
+    sender.child.kill("SIGKILL");
+    await sender.exited;
+    expect(midSend, sender.output.join("")).toBe(true);
+
+    const database_ = onPostgres ? database! : await openPglite(dir!);
+    try {
+      const db = database_.db;
+      const held = await db.selectDistinct({ key: deliveries.batchKey }).from(deliveries).where(eq(deliveries.status, "sending"));
+      // More than the one or two batches a tick used to take over.
+      expect(held.length).toBeGreaterThanOrEqual(3);
+
+      const lines: string[] = [];
+      const result = await runTick(
+        {
+          db,
+          dbKind: database_.kind,
+          config: testConfig({ publicUrl: "http://localhost:8787", RESEND_API_KEY: "re_crash_test", SEND_RATE_PER_SECOND: 1000 }),
+          // One second after the last lease the dead sender took ran out.
+          clock: () => new Date(NOW.getTime() + (Date.now() - clockStart) + DEFAULT_LEASE_MS + 1_000),
+          mailer: createResendMailer({ apiKey: "re_crash_test", baseUrl: fake.url, timeoutMs: 10_000, streamBody: true }),
+          log: createLogger("info", (line) => lines.push(line)),
+        },
+        { now: NOW },
+      );
+      const reclaimed = lines.filter((l) => l.includes("re-claimed after its lease expired")).map((l) => (JSON.parse(l) as { batchKey: string }).batchKey);
+      console.log(`takeover (${onPostgres ? "postgres" : "pglite"}): ${held.length} batches held by the killed sender, ${reclaimed.length} re-claimed by one tick, which sent ${result.sent}`);
+      expect(new Set(reclaimed)).toEqual(new Set(held.map((h) => h.key)));
+      expect(result.stopped).toBeUndefined();
+
+      const [left] = await db.select({ n: count() }).from(deliveries).where(inArray(deliveries.status, ["queued", "sending"]));
+      const [sent] = await db.select({ n: count() }).from(deliveries).where(eq(deliveries.status, "sent"));
+      expect({ left: Number(left!.n), sent: Number(sent!.n) }).toEqual({ left: 0, sent: emails.length });
+      expectExactlyOnePerRecipient(fake, emails);
+    } finally {
+      if (!onPostgres) await database_.close();
+    }
+  }, 180_000);
 });

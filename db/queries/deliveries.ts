@@ -8,7 +8,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { deliveries, type DeliveryLayout, type DeliveryStatus, type Frequency, type SubscriberStatus } from "../schema";
-import { textArray } from "./array-literal";
+import { bracedList, textArray } from "./array-literal";
 
 /** Rows of a raw statement on either driver (postgres.js: an array; PGlite: { rows }). */
 export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
@@ -128,7 +128,7 @@ export async function givenStoryIds(db: Db, subscriberIds: string[], since: Date
   const rows = await rowsOf<{ subscriber_id: string; story_ids: unknown }>(
     db,
     sql`select subscriber_id, story_ids from deliveries
-        where subscriber_id = any(${`{${subscriberIds.join(",")}}`}::uuid[])
+        where subscriber_id = any(${bracedList([...subscriberIds])}::uuid[])
           and status in ('queued', 'sending', 'sent') and created_at >= ${iso(since)}::timestamptz
           and cardinality(story_ids) > 0`,
   );
@@ -155,7 +155,7 @@ export function layoutsArray(layouts: readonly DeliveryLayout[]): string {
     for (const e of layout) entries.push(entryLiteral(e));
     parts.push(`"[${entries.join(",")}]"`);
   }
-  return `{${parts.join(",")}}`;
+  return bracedList(parts);
 }
 
 // The planner reuses one entry object for every delivery showing a story the same way (layout.ts):
@@ -339,30 +339,55 @@ export const byId = (a: ClaimedDelivery, b: ClaimedDelivery) => (a.id < b.id ? -
 /**
  * Takes over one batch whose lease expired (its worker died or hung), whole: the same deliveries under the
  * same batch key, so the provider sees the identical request again and answers it from its idempotency
- * store instead of sending twice. Rows are locked in id order, so two workers racing for the same batch
- * queue behind each other (no deadlock) and the loser finds the lease renewed and gets nothing.
+ * store instead of sending twice. Returns [] only when no expired batch is left for this caller: after a
+ * crash, workers call it until then and take over every batch the dead one held, at full speed.
+ *
+ * Concurrent callers (the workers of a process, other processes) take different batches: each takes a
+ * transaction-scoped advisory lock on the key it picks, skipping keys another caller holds (skip locked
+ * cannot do this for a whole batch: two callers could each lock one row of the same batch first and
+ * deadlock on the rest). A caller may still lose a batch taken over between its snapshot and its row locks
+ * (the rows, re-checked after the winner's commit, no longer match): the statement then reports the key it
+ * lost, and the caller looks again rather than concluding that nothing expired.
  */
 export async function reclaimExpiredBatch(db: Db, now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
-  const rows = await rowsOf<Record<string, unknown>>(
-    db,
-    sql`with expired as (
-          select batch_key from deliveries
-          where status = 'sending' and lease_until < ${iso(now)}::timestamptz
-          limit 1
-        ), picked as (
-          select id from deliveries
-          where status = 'sending' and lease_until < ${iso(now)}::timestamptz
-            and batch_key = (select batch_key from expired)
-          order by id
-          for update
-        )
-        update deliveries d
-        set lease_until = ${iso(leaseUntil)}::timestamptz, attempts = d.attempts + 1, updated_at = ${iso(now)}::timestamptz
-        from picked, subscribers s
-        where d.id = picked.id and s.id = d.subscriber_id
-        returning ${claimedColumns}`,
-  );
-  return rows.map(toClaimed).sort(byId);
+  // Each loss means another caller took a batch; the bound only guards against a row that keeps changing.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const rows = await rowsOf<Record<string, unknown>>(
+      db,
+      sql`with expired as (
+            -- The lock is tried on the sorted keys one by one, oldest lease first, until one is free: the
+            -- caller holds one lock, never all. "offset 0" keeps the condition out of the subquery (PostgreSQL
+            -- would otherwise evaluate it as a HAVING on every expired key before sorting).
+            select k.batch_key from (
+              select batch_key from deliveries
+              where status = 'sending' and lease_until < ${iso(now)}::timestamptz
+              group by batch_key
+              order by min(lease_until)
+              offset 0
+            ) k
+            where pg_try_advisory_xact_lock(hashtextextended(k.batch_key, 0))
+            limit 1
+          ), picked as (
+            select id from deliveries
+            where status = 'sending' and lease_until < ${iso(now)}::timestamptz
+              and batch_key = (select batch_key from expired)
+            order by id
+            for update
+          ), taken as (
+            update deliveries d
+            set lease_until = ${iso(leaseUntil)}::timestamptz, attempts = d.attempts + 1, updated_at = ${iso(now)}::timestamptz
+            from picked, subscribers s
+            where d.id = picked.id and s.id = d.subscriber_id
+            returning ${claimedColumns}
+          )
+          -- No row: nothing expired is free. One row without an id: the batch picked was lost to another caller.
+          select taken.*, expired.batch_key as expired_key from expired left join taken on true`,
+    );
+    if (rows.length === 0) return [];
+    const taken = rows.filter((r) => r.id !== null && r.id !== undefined);
+    if (taken.length > 0) return taken.map(toClaimed).sort(byId);
+  }
+  return [];
 }
 
 /**

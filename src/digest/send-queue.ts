@@ -144,11 +144,15 @@ export async function sendBatch(ctx: SendQueueContext, batch: ClaimedDelivery[])
   if (emails.length === 0) return record();
 
   const answer = await sendWithRetry(ctx.provider, emails, key);
+  // The emails are not needed once the provider answered: let them go before the outcomes are recorded
+  // (a database round trip during which other batches are rendered), so they die young.
+  const subjects = emails.map((e) => e.subject);
+  emails.length = 0;
   switch (answer.kind) {
     case "accepted":
       inBatch.forEach((d, i) => {
         const o = answer.outcomes[i];
-        if (o?.ok) outcomes.push({ id: d.id, status: "sent", providerMessageId: o.id, subject: emails[i]!.subject });
+        if (o?.ok) outcomes.push({ id: d.id, status: "sent", providerMessageId: o.id, subject: subjects[i]! });
         else outcomes.push({ id: d.id, status: "failed", reason: `rejected by the provider: ${o ? o.error : "no answer"}` });
       });
       return record();
@@ -156,7 +160,7 @@ export async function sendBatch(ctx: SendQueueContext, batch: ClaimedDelivery[])
       // The provider holds this key: it processed the batch when we first sent it (our rows changed since,
       // so the body differs). Sending again would duplicate; the emails went out then.
       for (const [i, d] of inBatch.entries()) {
-        outcomes.push({ id: d.id, status: "sent", subject: emails[i]!.subject, reason: "accepted earlier under the same idempotency key" });
+        outcomes.push({ id: d.id, status: "sent", subject: subjects[i]!, reason: "accepted earlier under the same idempotency key" });
       }
       return record();
     case "refused":
@@ -187,26 +191,33 @@ export async function sendBatch(ctx: SendQueueContext, batch: ClaimedDelivery[])
  */
 export async function sendQueue(ctx: SendQueueContext, signal: WorkSignal, concurrency: number): Promise<SendTotals> {
   const totals: SendTotals = { sent: 0, failed: 0, skipped: 0, batches: 0 };
-  let lastReclaimCheck = -Infinity;
+  // When this process last found no expired batch left to take over. Shared by its workers: one finding
+  // none spares the others the look. reclaimExpiredBatch answers [] only then (a worker that lost a batch
+  // to another looks again), so after a crash every worker keeps taking over until none is left.
+  let lastFoundNoneExpired = -Infinity;
   const lease = () => new Date(ctx.clock().getTime() + ctx.leaseMs);
 
+  const reclaim = async (): Promise<ClaimedDelivery[]> => {
+    if (ctx.provider.pacer.now() - lastFoundNoneExpired < ctx.reclaimEveryMs) return [];
+    const taken = await reclaimExpiredBatch(ctx.db, ctx.clock(), lease());
+    if (taken.length === 0) lastFoundNoneExpired = ctx.provider.pacer.now();
+    else ctx.log.warn("digest batch re-claimed after its lease expired", { batchKey: taken[0]!.batchKey, deliveries: taken.length, attempt: taken[0]!.attempts });
+    return taken;
+  };
+
+  // Expired batches first: they were due before anything this process planned, and a live process's
+  // planner can keep its own queue full for the whole morning.
   const claim = async (): Promise<ClaimedDelivery[]> => {
-    if (ctx.provider.pacer.now() - lastReclaimCheck >= ctx.reclaimEveryMs) {
-      const taken = await reclaimExpiredBatch(ctx.db, ctx.clock(), lease());
-      if (taken.length > 0) {
-        ctx.log.warn("digest batch re-claimed after its lease expired", { batchKey: taken[0]!.batchKey, deliveries: taken.length, attempt: taken[0]!.attempts });
-        return taken;
-      }
-      lastReclaimCheck = ctx.provider.pacer.now();
-    }
-    return claimQueuedBatch(ctx.db, ctx.clock(), lease(), ctx.batchSize);
+    const taken = await reclaim();
+    if (taken.length > 0) return taken;
+    return ctx.planned?.take() ?? claimQueuedBatch(ctx.db, ctx.clock(), lease(), ctx.batchSize);
   };
 
   const worker = async () => {
     while (!totals.stopped) {
       const planningDone = signal.done;
       const waiting = planningDone ? null : signal.wait();
-      const batch = ctx.planned?.take() ?? (await claim());
+      const batch = await claim();
       if (batch.length === 0) {
         if (planningDone) return;
         await waiting;

@@ -19,6 +19,39 @@ export function jsonChunk(text: string): Buffer {
   return Buffer.from(NEEDS_ESCAPING.test(text) ? JSON.stringify(text).slice(1, -1) : text, "utf8");
 }
 
+/**
+ * Chunks kept for a whole run (a renderer's cached parts and values), packed into 64 KB slabs of their
+ * own. A small Buffer is otherwise a slice of Node's shared 8 KB pool, and a slice that lives keeps its
+ * whole slab alive: the cached chunks, each next to per-email buffers that died, held ~14 MB of slabs in a
+ * sending process (heap snapshot, 20,000 digests); one allocation per chunk instead cost an ArrayBuffer
+ * object and an allocation each. Everything in an arena lives as long as the arena's owner.
+ */
+export class ChunkArena {
+  private slab = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+
+  constructor(private readonly slabSize = 64 * 1024) {}
+
+  /** jsonChunk(text), stored in the arena. */
+  jsonChunk(text: string): Buffer {
+    const encoded = NEEDS_ESCAPING.test(text) ? JSON.stringify(text).slice(1, -1) : text;
+    const length = Buffer.byteLength(encoded, "utf8");
+    if (length > this.slabSize / 4) {
+      const own = Buffer.allocUnsafeSlow(length);
+      own.write(encoded, 0, "utf8");
+      return own;
+    }
+    if (this.used + length > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(this.slabSize);
+      this.used = 0;
+    }
+    const chunk = this.slab.subarray(this.used, this.used + length);
+    chunk.write(encoded, 0, "utf8");
+    this.used += length;
+    return chunk;
+  }
+}
+
 const json = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8");
 let lastFrom: { from: string; json: Buffer } | undefined;
 /** Every email of a run comes from the same sender. */
@@ -41,32 +74,44 @@ export function resendShape(e: OutgoingEmail): Record<string, unknown> {
   };
 }
 
-function pushAll(out: Uint8Array[], chunks: readonly Uint8Array[]): void {
-  for (const c of chunks) out.push(c);
+/** Hands each chunk of one email's JSON to `to`, in order: to count its bytes, or to collect them. */
+function eachChunk(e: OutgoingEmail, to: (chunk: Uint8Array) => void): void {
+  to(FROM);
+  to(fromJson(e.from));
+  if (e.headers !== undefined) {
+    to(HEADERS);
+    to(json(e.headers));
+  }
+  to(HTML);
+  if (e.encoded) for (const c of e.encoded.html) to(c);
+  else to(jsonChunk(e.html));
+  to(QUOTE);
+  if (e.replyTo !== undefined) {
+    to(REPLY_TO);
+    to(json(e.replyTo));
+  }
+  to(SUBJECT);
+  to(json(e.subject));
+  to(TEXT);
+  if (e.encoded) for (const c of e.encoded.text) to(c);
+  else to(jsonChunk(e.text));
+  to(TO);
+  to(json(e.to));
+  to(END);
 }
 
-function pushEmail(out: Uint8Array[], e: OutgoingEmail): void {
-  out.push(FROM, fromJson(e.from));
-  if (e.headers !== undefined) out.push(HEADERS, json(e.headers));
-  out.push(HTML);
-  if (e.encoded) pushAll(out, e.encoded.html);
-  else out.push(jsonChunk(e.html));
-  out.push(QUOTE);
-  if (e.replyTo !== undefined) out.push(REPLY_TO, json(e.replyTo));
-  out.push(SUBJECT, json(e.subject), TEXT);
-  if (e.encoded) pushAll(out, e.encoded.text);
-  else out.push(jsonChunk(e.text));
-  out.push(TO, json(e.to), END);
+/** Email i of `count`, with the array's bracket or comma before it (and the closing bracket after the last). */
+function emailChunks(e: OutgoingEmail, i: number, count: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [i === 0 ? OPEN : COMMA];
+  eachChunk(e, (c) => chunks.push(c));
+  if (i === count - 1) chunks.push(CLOSE);
+  return chunks;
 }
 
-/** The JSON of each email of the batch, with the array's brackets and commas, as lists of chunks. */
-function emailChunks(emails: readonly OutgoingEmail[]): Uint8Array[][] {
-  return emails.map((e, i) => {
-    const chunks: Uint8Array[] = [i === 0 ? OPEN : COMMA];
-    pushEmail(chunks, e);
-    if (i === emails.length - 1) chunks.push(CLOSE);
-    return chunks;
-  });
+function emailLength(e: OutgoingEmail, i: number, count: number): number {
+  let length = 1 + (i === count - 1 ? 1 : 0);
+  eachChunk(e, (c) => (length += c.length));
+  return length;
 }
 
 function join(chunks: readonly Uint8Array[]): Buffer {
@@ -83,23 +128,29 @@ function join(chunks: readonly Uint8Array[]): Buffer {
 
 /** The body of POST /emails/batch for these emails. */
 export function batchBody(emails: readonly OutgoingEmail[]): Buffer {
-  return emails.length === 0 ? Buffer.from("[]") : join(emailChunks(emails).flat());
+  return emails.length === 0 ? Buffer.from("[]") : join(emails.flatMap((e, i) => emailChunks(e, i, emails.length)));
 }
 
 /**
  * The same body as a stream of one buffer per email, and its length: the 3.5 MB body is never held
- * whole, and fetch() neither copies nor re-encodes it (it copies a Uint8Array body twice). A fresh stream
- * per call, so every attempt sends the same bytes.
+ * whole, and fetch() neither copies nor re-encodes it (it copies a Uint8Array body twice). Each email's
+ * chunks are gathered when the stream reaches it, not all up front (they would outlive a young-generation
+ * collection while the request goes out). A fresh stream per call, so every attempt sends the same bytes.
  */
 export function batchStream(emails: readonly OutgoingEmail[]): { contentLength: number; stream: ReadableStream<Uint8Array> } {
-  const perEmail = emails.length === 0 ? [[Buffer.from("[]")]] : emailChunks(emails);
+  if (emails.length === 0) {
+    const empty = Buffer.from("[]");
+    return { contentLength: empty.length, stream: new ReadableStream({ start: (c) => (c.enqueue(empty), c.close()) }) };
+  }
   let contentLength = 0;
-  for (const chunks of perEmail) for (const c of chunks) contentLength += c.length;
+  for (let i = 0; i < emails.length; i++) contentLength += emailLength(emails[i]!, i, emails.length);
   let next = 0;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (next < perEmail.length) controller.enqueue(join(perEmail[next++]!));
-      else controller.close();
+      if (next < emails.length) {
+        controller.enqueue(join(emailChunks(emails[next]!, next, emails.length)));
+        next++;
+      } else controller.close();
     },
   });
   return { contentLength, stream };

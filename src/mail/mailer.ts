@@ -5,6 +5,7 @@ export interface OutgoingEmail {
   from: string;
   to: string;
   subject: string;
+  /** May be an accessor (a digest email decodes it from `encoded` when read): read it, do not spread an email. */
   html: string;
   text: string;
   replyTo?: string;

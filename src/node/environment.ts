@@ -9,6 +9,7 @@ import { openPglite } from "../../db/pglite";
 import { migrateDatabase } from "../../db/migrate";
 import { createLogger, type Logger } from "../log";
 import cron from "node-cron";
+import { processRoleProblem } from "./process-role";
 
 /** Reads (or creates, once) the secret kept in the data folder for the embedded default. */
 function generatedSecret(dataDir: string): string {
@@ -16,7 +17,19 @@ function generatedSecret(dataDir: string): string {
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString("hex");
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    // A web and a jobs process started together: the other one created it first; both use that one
+    // (read once its writer has written it: created and written are two steps).
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    for (let i = 0; i < 100; i++) {
+      const written = readFileSync(file, "utf8").trim();
+      if (written) return written;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+    throw err;
+  }
   chmodSync(file, 0o600);
   return secret;
 }
@@ -30,6 +43,8 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     for (const name of ["TICK_CRON", "INGEST_CRON"] as const) {
       if (!cron.validate(parsed[name])) throw new ConfigError(`Invalid configuration: ${name}: expects a cron expression such as */30 * * * *`);
     }
+    const roleProblem = processRoleProblem(parsed);
+    if (roleProblem) throw new ConfigError(`Invalid configuration: PROCESS_ROLE: ${roleProblem}`);
     return buildConfig(parsed, needsGenerated ? generatedSecret(dataDir) : undefined);
   } catch (err) {
     if (err instanceof ConfigError) {

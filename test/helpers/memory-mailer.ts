@@ -14,7 +14,8 @@ export function createMemoryMailer(): MemoryMailer {
     sent,
     lastTo: (address) => [...sent].reverse().find((e) => e.to === address),
     async sendBatch(emails, { idempotencyKey }): Promise<BatchResult> {
-      for (const e of emails) sent.push({ ...e, idempotencyKey });
+      // html and text by name: a digest email decodes them on access (a spread would leave them out).
+      for (const e of emails) sent.push({ ...e, html: e.html, text: e.text, idempotencyKey });
       return { kind: "accepted", outcomes: emails.map(() => ({ ok: true, id: `mem-${++n}` })) };
     },
   };
