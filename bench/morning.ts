@@ -15,7 +15,7 @@ import { analyze, sampleSchedules } from "./bench-queries";
 import { createPostgresDatabase } from "./databases";
 import { startFastFakeResend, type FastFakeResend } from "./fast-fake-resend";
 import { generateWorld, type WorldSummary } from "./generate";
-import { buildNode } from "../scripts/build-node.mjs";
+import { buildNode } from "../src/cli/build-node.mjs";
 import { cpuMsOf } from "./process-cpu";
 import type { MemoryMakeup, TickReport, WorkerCommand, WorkerOptions, WorkerReply } from "./morning-worker";
 

@@ -19,7 +19,7 @@ import { linkFor } from "../src/tokens";
 import { someSubscribers } from "./bench-queries";
 import type { LoadJob, LoadResult } from "./web-load";
 import { catalogCountryCodes } from "./catalog-countries";
-import { buildNode } from "../scripts/build-node.mjs";
+import { buildNode } from "../src/cli/build-node.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECRET = "bench-web-secret-bench-web-secret-0123456789";
@@ -49,7 +49,7 @@ export interface WebOptions {
   log?: (line: string) => void;
 }
 
-/** The web server, built to JavaScript first as `npm start` runs it (scripts/build-node.mjs). */
+/** The web server, built to JavaScript first as `npm start` runs it (src/cli/build-node.mjs). */
 export async function startServer(kind: WebOptions["kind"], location: string) {
   const [built] = await buildNode(["bench/web-server.ts"], "dist/bench");
   const flags = process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? [];

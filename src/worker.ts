@@ -18,7 +18,8 @@ import type { Deps } from "./deps";
 import { createLogger } from "./log";
 import { createResendMailer } from "./mail/resend-mailer";
 import { fanOutDigests } from "./worker/fan-out";
-import { jobFor, workerIngestion, workerTick } from "./worker/jobs";
+import { jobFor, MAX_RETRY_AFTER_MS, sweepServiceMail, TICK_SERVICE_MAIL, workerIngestion, workerTick } from "./worker/jobs";
+import { withProviderBudget } from "./worker/provider-budget";
 import { drainMailQueue } from "./subscriptions/mail-queue";
 import { consumeDigestQueue } from "./worker/queue-consumer";
 import type { QueueMessageBatch } from "./worker/queue-messages";
@@ -102,6 +103,7 @@ export default {
     const run = async (): Promise<unknown> => {
       if (job === "ingest") return workerIngestion(deps, setup.limits);
       if (!setup.queue) return workerTick(deps, setup.limits);
+      await sweepServiceMail(deps, withProviderBudget(deps.mailer, TICK_SERVICE_MAIL, MAX_RETRY_AFTER_MS + 1_000));
       const result = await fanOutDigests(deps, setup.queue, { planSubscribers: setup.limits.planSubscribers }, { sweep: true });
       deps.log.info("digest tick (fan-out through the queue)", { ...result });
       return result;

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildNode, ROOT } from "../scripts/build-node.mjs";
+import { buildNode, ROOT } from "../src/cli/build-node.mjs";
 import { sources, subscribers } from "../db/schema";
 import { allSeedSources } from "../src/node/ingest-deps";
 import { partsOf, processRoleProblem } from "../src/node/process-role";

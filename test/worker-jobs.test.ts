@@ -90,7 +90,7 @@ describe("the Worker's digest tick", () => {
     for (const email of ["late1@example.com", "late2@example.com", "late3@example.com"]) {
       await queueSubscription(w.deps, email, { countries: ["JP"], frequency: "daily", weeklyDay: null, deliveryTime: "07:00", timeZone: "UTC" });
     }
-    const limits = { tickSubscribers: 1_000, tickBatches: 2, ingestSources: 10 };
+    const limits = { tickSubscribers: 1_000, tickBatches: 2, ingestSources: 10, planSubscribers: 1_000, queueRetrySeconds: 30 };
     await workerTick(w.deps, limits);
     // Two provider requests in this trigger's budget: two confirmations; the third, and the digest, wait.
     expect(w.fake.requests).toHaveLength(2);

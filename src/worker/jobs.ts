@@ -18,7 +18,7 @@ export const TICK_CONCURRENCY = 2;
 /** Feeds fetched at once, for the same reason. */
 export const FEED_CONCURRENCY = 3;
 /** A Retry-After longer than this hands the batch back; the budget's refusal asks for a little more. */
-const MAX_RETRY_AFTER_MS = 60_000;
+export const MAX_RETRY_AFTER_MS = 60_000;
 
 export type JobName = "tick" | "ingest";
 
@@ -32,14 +32,21 @@ export function jobFor(cron: string, config: Deps["config"]): JobName | null {
 /** Queued service emails the tick trigger sends first (each request's waitUntil sends its own). */
 export const TICK_SERVICE_MAIL = 10;
 
-export async function workerTick(deps: Deps, limits: WorkerLimits): Promise<TickResult> {
-  const mailer = withProviderBudget(deps.mailer, limits.tickBatches, MAX_RETRY_AFTER_MS + 1_000);
-  // What requests' waitUntil did not get to (or a failure left to retry), and requests whose confirmation
-  // link expired: before the digests, one provider request per email, out of the same budget (an email
-  // refused for lack of it waits in the queue for the next trigger).
+/**
+ * What requests' waitUntil did not get to (or a failure left to retry), and requests whose confirmation
+ * link expired: before the digests, one provider request per email, out of the trigger's budget (an email
+ * refused for lack of it waits in the queue for the next trigger). Both tick paths (cron-only and the
+ * queue fan-out) run it.
+ */
+export async function sweepServiceMail(deps: Deps, mailer: Deps["mailer"]): Promise<void> {
   await drainMailQueue({ ...deps, mailer }, { limit: TICK_SERVICE_MAIL, maxRounds: 1, purge: true }).catch((error: unknown) =>
     deps.log.error("mail queue drain failed", { error: error instanceof Error ? error.message : String(error) }),
   );
+}
+
+export async function workerTick(deps: Deps, limits: WorkerLimits): Promise<TickResult> {
+  const mailer = withProviderBudget(deps.mailer, limits.tickBatches, MAX_RETRY_AFTER_MS + 1_000);
+  await sweepServiceMail(deps, mailer);
   const result = await runTick(
     { ...deps, mailer },
     { limit: limits.tickSubscribers, concurrency: TICK_CONCURRENCY, retry: { maxRetryAfterMs: MAX_RETRY_AFTER_MS } },

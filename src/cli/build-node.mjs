@@ -4,7 +4,7 @@
 // of its own for the life of the process: measured ~55 MB of RSS in every process (a sending process is
 // 87 MB when ready instead of ~150 MB), for nothing once the modules are loaded.
 //
-//   node scripts/build-node.mjs               dist/server.mjs (npm start runs this first)
+//   node src/cli/build-node.mjs               dist/server.mjs (npm start runs this first)
 //
 // Modules that find their files from their own location (new URL("../../db/sources.json",
 // import.meta.url)) keep doing so: each such module's import.meta.url is rewritten to its source file's
@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** esbuild plugin: `import.meta.url` in our sources means the source file, not the bundle. */
 function sourceLocations(outdir) {
