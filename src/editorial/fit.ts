@@ -1,6 +1,6 @@
 // Fitting the same-story weights to labelled pairs, and grouping a corpus in memory with given weights
 // (for cross-validation). Pure.
-import { groupArticles, MIN_TEXT_COSINE, similarPairs, WINDOW_HOURS, type ClusterArticle, type ClusterOptions } from "../stories/cluster";
+import { candidatePairs, groupArticles, WINDOW_HOURS, type ClusterArticle, type ClusterOptions } from "../stories/cluster";
 import { profileArticle } from "../stories/article-profile";
 import { FEATURES, GroupingWindow, type Weights } from "../stories/same-story";
 import type { Corpus } from "./corpus";
@@ -29,7 +29,9 @@ export function labelledPairs(corpus: Corpus): LabelledPairs {
   const story = new Map<string, string>();
   for (const s of corpus.stories) for (const id of [...s.article_ids, ...s.us_article_ids]) story.set(id, s.id);
   const out: LabelledPairs = { x: [], y: [] };
-  for (const [i, j, cos] of similarPairs(window, MIN_TEXT_COSINE)) {
+  const candidates = candidatePairs(window);
+  for (let k = 0; k < candidates.length; k++) {
+    const [i, j, cos] = [candidates.a[k]!, candidates.b[k]!, candidates.cos[k]!];
     if (articles[i]!.isReference && articles[j]!.isReference) continue;
     if (Math.abs(articles[i]!.publishedAt.getTime() - articles[j]!.publishedAt.getTime()) > WINDOW_HOURS * 3_600_000) continue;
     const [a, b] = [story.get(sorted[i]!.id), story.get(sorted[j]!.id)];

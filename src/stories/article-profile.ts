@@ -35,16 +35,18 @@ export interface ArticleProfile {
 export function profileArticle(article: GroupingInput): ArticleProfile {
   const text = `${article.title}. ${article.summary}`;
   const named = countriesNamed(text);
+  const titleNames = names(article.title, true);
+  const titleEventTypes = eventTypes(article.title);
   return {
     titleTerms: terms(article.title),
     summaryTerms: terms(article.summary),
-    names: [...names(article.title, true), ...names(article.summary)],
-    titleNames: names(article.title, true),
+    names: [...titleNames, ...names(article.summary)],
+    titleNames,
     countries: named.length > 0 ? named : [article.country.toUpperCase()],
     namesCountries: named.length > 0,
     figures: new Set(figures(text)),
-    eventTypes: eventTypes(text),
-    titleEventTypes: eventTypes(article.title),
+    eventTypes: new Set([...titleEventTypes, ...eventTypes(article.summary)]),
+    titleEventTypes,
     time: article.publishedAt.getTime(),
     isReference: article.isReference,
   };

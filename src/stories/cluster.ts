@@ -23,14 +23,24 @@
 //
 // FIGURES — see README "Editorial quality" for the full table; the module header is the method's record.
 import { profileArticle, type ArticleProfile } from "./article-profile";
-import { GroupingWindow, WEIGHTS, type Weights } from "./same-story";
+import { cosine, GroupingWindow, WEIGHTS, type Weights } from "./same-story";
 
 /** Mean pair probability at or above which two groups are one story. */
 export const SAME_STORY = 0.5;
 /** Articles further apart than this in publication time are never one story. */
 export const WINDOW_HOURS = 48;
 /** Pairs whose text cosine is below this are not compared (their probability is ~0 for any other measure). */
-export const MIN_TEXT_COSINE = Number(process.env.MINCOS ?? 0.02);
+export const MIN_TEXT_COSINE = 0.02;
+/**
+ * Pairs less likely than this are left out of the grouping (counted 0 in means). On the corpora, any floor
+ * from 0.01 to 0.1 gives the same stories; 0.05 halves the pairs kept on a 7,500-article window.
+ */
+const MIN_PROBABILITY = 0.05;
+/** How many most similar articles each article is compared with. */
+export const NEIGHBOURS = 30;
+/** Words in more than this share of the window (and more than COMMON_MIN_DF articles) are not searched. */
+const COMMON_SHARE = 0.02;
+const COMMON_MIN_DF = 50;
 
 export interface ClusterArticle {
   id: number;
@@ -88,7 +98,8 @@ export function groupArticles(articles: readonly ClusterArticle[], options: Clus
 
   const foreign = articles.map((_, i) => i).filter((i) => !articles[i]!.isReference);
   const us = articles.map((_, i) => i).filter((i) => articles[i]!.isReference);
-  const stories = averageLinkage(foreign, edges, threshold, (a, b) => window.countriesConflict(a, b));
+  const places = (i: number) => (window.profiles[i]!.namesCountries ? window.profiles[i]!.countries : null);
+  const stories = averageLinkage(foreign, edges, threshold, places);
 
   // US coverage: the story holding the US article's most similar foreign article, when every article of
   // that story shares a non-US country with it.
@@ -99,7 +110,8 @@ export function groupArticles(articles: readonly ClusterArticle[], options: Clus
   for (const u of us) {
     let best = -1;
     let bestP = options.coverageThreshold ?? threshold;
-    for (const [i, p] of edges.get(u) ?? []) {
+    for (let n = 0; n < edges.of[u]!.length; n++) {
+      const [i, p] = [edges.of[u]![n]!, edges.probability[u]![n]!];
       const k = storyOf.get(i);
       if (k === undefined || p < bestP || !stories[k]!.every((m) => coversPlace(window.profiles[u]!, window.profiles[m]!))) continue;
       [best, bestP] = [k, p];
@@ -107,7 +119,7 @@ export function groupArticles(articles: readonly ClusterArticle[], options: Clus
     if (best >= 0) coverage[best]!.push(u);
     else unattached.push(u);
   }
-  const usOnly = averageLinkage(unattached, edges, threshold, () => false);
+  const usOnly = averageLinkage(unattached, edges, threshold, () => null);
   return {
     groups: [...stories.map((s, k) => [...s, ...coverage[k]!]), ...usOnly],
     central: [...stories, ...usOnly].map((g) => mostCentral(g, edges, articles)),
@@ -115,13 +127,15 @@ export function groupArticles(articles: readonly ClusterArticle[], options: Clus
 }
 
 /** The member with the largest summed probability to the others (the earliest on a tie). */
-function mostCentral(group: number[], edges: Map<number, Map<number, number>>, articles: readonly ClusterArticle[]): number {
+function mostCentral(group: number[], edges: Neighbours, articles: readonly ClusterArticle[]): number {
   let best = group[0]!;
   let bestSum = -1;
+  const members = new Set(group);
   for (const i of group) {
-    const row = edges.get(i);
     let sum = 0;
-    for (const j of group) sum += row?.get(j) ?? 0;
+    edges.of[i]!.forEach((j, n) => {
+      if (members.has(j)) sum += edges.probability[i]![n]!;
+    });
     const earlier = articles[i]!.publishedAt.getTime() < articles[best]!.publishedAt.getTime();
     if (sum > bestSum + 1e-9 || (Math.abs(sum - bestSum) <= 1e-9 && earlier)) [best, bestSum] = [i, sum];
   }
@@ -134,138 +148,288 @@ function coversPlace(us: ArticleProfile, foreign: ArticleProfile): boolean {
   return us.countries.some((c) => c !== "US" && foreign.countries.includes(c));
 }
 
-/** Probabilities of the pairs worth comparing: per article, its neighbours and their probability. */
-function compare(window: GroupingWindow, articles: readonly ClusterArticle[], weights: Weights, windowMs: number): Map<number, Map<number, number>> {
-  const edges = new Map<number, Map<number, number>>();
-  const link = (i: number, j: number, p: number) => {
-    let m = edges.get(i);
-    if (!m) edges.set(i, (m = new Map()));
-    m.set(j, p);
-  };
-  for (const [i, j, cos] of similarPairs(window, MIN_TEXT_COSINE)) {
-    const [a, b] = [articles[i]!, articles[j]!];
-    if (Math.abs(a.publishedAt.getTime() - b.publishedAt.getTime()) > windowMs) continue;
-    const p = window.probability(i, j, weights, cos);
-    if (p < Number(process.env.PFLOOR ?? 0.01)) continue;
-    link(i, j, p);
-    link(j, i, p);
+/** Each article's compared neighbours and the pair's probability (both directions listed). */
+interface Neighbours {
+  of: number[][];
+  probability: number[][];
+}
+
+/** Probabilities of the pairs worth comparing, within the time window, at least MIN_PROBABILITY. */
+function compare(window: GroupingWindow, articles: readonly ClusterArticle[], weights: Weights, windowMs: number): Neighbours {
+  const edges: Neighbours = { of: articles.map(() => []), probability: articles.map(() => []) };
+  const times = articles.map((a) => a.publishedAt.getTime());
+  const { a, b, cos, length } = candidatePairs(window);
+  for (let k = 0; k < length; k++) {
+    const [i, j] = [a[k]!, b[k]!];
+    if (Math.abs(times[i]! - times[j]!) > windowMs) continue;
+    const p = window.probability(i, j, weights, cos[k]!);
+    if (p < MIN_PROBABILITY) continue;
+    edges.of[i]!.push(j);
+    edges.probability[i]!.push(p);
+    edges.of[j]!.push(i);
+    edges.probability[j]!.push(p);
   }
   return edges;
 }
 
-/** Pairs (i < j) whose text cosine reaches `min`, through an inverted index of the text vectors. */
-export function* similarPairs(window: GroupingWindow, min: number): Generator<[number, number, number]> {
-  const postings = new Map<number, Array<[number, number]>>();
-  const dots = new Float64Array(window.size);
-  const touched: number[] = [];
-  for (let i = 0; i < window.size; i++) {
+/**
+ * The pairs worth comparing: each article with its NEIGHBOURS most similar others by text cosine (of at
+ * least MIN_TEXT_COSINE), both ways — the union. A story is far smaller than that, so its articles are
+ * each other's neighbours, and the comparisons grow with the window, not its square (on the corpora, 30
+ * neighbours give exactly the stories of comparing every pair). Neighbours are looked for through an
+ * inverted index of the words in at most COMMON_SHARE of the window (a pair sharing only the day's
+ * common words — "government", "police" — is not one story); their cosine is exact (the common words'
+ * products added). Each pair once,
+ * i < j.
+ */
+export function candidatePairs(window: GroupingWindow, neighbours = NEIGHBOURS, min = MIN_TEXT_COSINE): { a: Int32Array; b: Int32Array; cos: Float64Array; length: number } {
+  const n = window.size;
+  let terms = 0;
+  for (const v of window.text) for (const id of v.ids) terms = Math.max(terms, id + 1);
+  const df = new Int32Array(terms);
+  for (const v of window.text) for (const id of v.ids) df[id]!++;
+  const commonDf = Math.max(COMMON_MIN_DF, n * COMMON_SHARE);
+  const searched = (id: number) => df[id]! <= commonDf;
+  const start = new Int32Array(terms + 1);
+  for (const v of window.text) for (const id of v.ids) if (searched(id)) start[id + 1]!++;
+  for (let t = 0; t < terms; t++) start[t + 1]! += start[t]!;
+  const fill = start.slice(0, terms);
+  const postingArticle = new Int32Array(start[terms]!);
+  const postingWeight = new Float64Array(start[terms]!);
+  window.text.forEach((v, i) => {
+    for (let k = 0; k < v.ids.length; k++) {
+      if (!searched(v.ids[k]!)) continue;
+      const slot = fill[v.ids[k]!]!++;
+      postingArticle[slot] = i;
+      postingWeight[slot] = v.weights[k]!;
+    }
+  });
+
+  // Each article's common words, to complete the searched words' dot products into exact cosines.
+  const commonIds: Int32Array[] = [];
+  const commonWeights: Float64Array[] = [];
+  for (const v of window.text) {
+    const keep = [...v.ids.keys()].filter((k) => !searched(v.ids[k]!));
+    commonIds.push(Int32Array.from(keep, (k) => v.ids[k]!));
+    commonWeights.push(Float64Array.from(keep, (k) => v.weights[k]!));
+  }
+  const commonWeightOf = new Float64Array(terms);
+
+  const dots = new Float64Array(n);
+  const touched = new Int32Array(n);
+  const scratch = new Float64Array(n);
+  const seen = new Set<number>();
+  let [pairA, pairB, pairCos] = [new Int32Array(n * 8 + 16), new Int32Array(n * 8 + 16), new Float64Array(n * 8 + 16)];
+  let length = 0;
+  for (let i = 0; i < n; i++) {
     const { ids, weights } = window.text[i]!;
+    let count = 0;
     for (let k = 0; k < ids.length; k++) {
-      for (const [j, w] of postings.get(ids[k]!) ?? []) {
-        if (dots[j] === 0) touched.push(j);
-        dots[j] = dots[j]! + weights[k]! * w;
+      if (!searched(ids[k]!)) continue;
+      const w = weights[k]!;
+      for (let p = start[ids[k]!]!, end = start[ids[k]! + 1]!; p < end; p++) {
+        const j = postingArticle[p]!;
+        if (j === i) continue;
+        if (dots[j] === 0) touched[count++] = j;
+        dots[j] = dots[j]! + w * postingWeight[p]!;
       }
     }
-    for (const j of touched) {
-      if (dots[j]! >= min) yield [j, i, dots[j]!];
-      dots[j] = 0;
+    // Exact cosines; the neighbours-th largest (at least `min`) is the bar this article's pairs must reach.
+    let kept = 0;
+    const ci = commonIds[i]!;
+    const wi = commonWeights[i]!;
+    for (let x = 0; x < ci.length; x++) commonWeightOf[ci[x]!] = wi[x]!;
+    for (let t = 0; t < count; t++) {
+      const j = touched[t]!;
+      let dot = dots[j]!;
+      const cj = commonIds[j]!;
+      const wj = commonWeights[j]!;
+      for (let y = 0; y < cj.length; y++) dot += commonWeightOf[cj[y]!]! * wj[y]!;
+      dots[j] = dot;
+      if (dot >= min) scratch[kept++] = dot;
     }
-    touched.length = 0;
-    for (let k = 0; k < ids.length; k++) {
-      let list = postings.get(ids[k]!);
-      if (!list) postings.set(ids[k]!, (list = []));
-      list.push([i, weights[k]!]);
+    for (let x = 0; x < ci.length; x++) commonWeightOf[ci[x]!] = 0;
+    const bar = kept > neighbours ? kthLargest(scratch, kept, neighbours) : min;
+    for (let t = 0; t < count; t++) {
+      const j = touched[t]!;
+      const cos = dots[j]!;
+      dots[j] = 0;
+      if (cos < bar) continue;
+      const a = i < j ? i : j;
+      const b = i < j ? j : i;
+      const key = a * n + b;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (length === pairA.length) [pairA, pairB, pairCos] = [grown(pairA), grown(pairB), grown(pairCos)];
+      pairA[length] = a;
+      pairB[length] = b;
+      pairCos[length++] = cos;
     }
   }
+  return { a: pairA, b: pairB, cos: pairCos, length };
+}
+
+function grown<T extends Int32Array | Float64Array>(array: T): T {
+  const bigger = new (array.constructor as new (n: number) => T)(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/** The k-th largest of values[0..length) (reorders them). */
+function kthLargest(values: Float64Array, length: number, k: number): number {
+  let lo = 0;
+  let hi = length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! > pivot) i++;
+      while (values[j]! < pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = swap;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target]!;
 }
 
 /**
  * Average-linkage agglomeration of `members` over sparse pair probabilities (absent pairs count 0): the
- * two groups with the highest mean merge while it reaches `threshold`, unless `veto` holds for a pair
- * across them.
+ * two groups with the highest mean merge while it reaches `threshold`, unless their articles name
+ * countries none of which the other group's article names (`places`: each member's named countries, or
+ * null when it names none).
  */
-function averageLinkage(members: number[], edges: Map<number, Map<number, number>>, threshold: number, veto: (a: number, b: number) => boolean): number[][] {
+function averageLinkage(all: number[], edges: Neighbours, threshold: number, places: (i: number) => readonly string[] | null): number[][] {
+  // An article with no pair reaching the threshold stays alone (a mean never exceeds its largest pair).
+  const alone: number[][] = [];
+  const members: number[] = [];
+  for (const i of all) {
+    if (edges.probability[i]!.some((p) => p >= threshold)) members.push(i);
+    else alone.push([i]);
+  }
   const inSet = new Set(members);
   const group = new Map<number, number[]>(members.map((i) => [i, [i]]));
+  // Per group: the distinct sets of countries its members name (few: a story is about one place).
+  const named = new Map<number, Array<readonly string[]>>(members.map((i) => [i, places(i) ? [places(i)!] : []]));
   const sums = new Map<number, Map<number, number>>(members.map((i) => [i, new Map()]));
   for (const i of members) {
-    for (const [j, p] of edges.get(i) ?? []) if (inSet.has(j) && j !== i) sums.get(i)!.set(j, p);
+    const row = sums.get(i)!;
+    edges.of[i]!.forEach((j, n) => {
+      if (inSet.has(j)) row.set(j, edges.probability[i]![n]!);
+    });
   }
   const heap = new MaxHeap();
   for (const [a, row] of sums) for (const [b, s] of row) if (a < b) heap.push(s, a, b);
-  const vetoed = new Set<string>();
-  while (heap.size > 0) {
-    const [mean, a, b] = heap.pop()!;
+  const top: [number, number, number] = [0, 0, 0];
+  while (heap.pop(top)) {
+    const [mean, a, b] = top;
     if (mean < threshold) break;
     const [ga, gb] = [group.get(a), group.get(b)];
     if (!ga || !gb) continue;
-    const current = sums.get(a)!.get(b)! / (ga.length * gb.length);
-    if (current !== mean) continue; // stale entry
-    if (ga.some((x) => gb.some((y) => veto(x, y)))) {
-      vetoed.add(`${a},${b}`);
-      sums.get(a)!.delete(b);
-      sums.get(b)!.delete(a);
+    const [ra, rb] = [sums.get(a)!, sums.get(b)!];
+    const sum = ra.get(b);
+    if (sum === undefined || sum / (ga.length * gb.length) !== mean) continue; // stale entry
+    if (conflicting(named.get(a)!, named.get(b)!)) {
+      // For good: a group only grows, and its places with it.
+      ra.delete(b);
+      rb.delete(a);
       continue;
     }
-    // b joins a: a's sums become the union's.
-    ga.push(...gb);
-    group.delete(b);
-    const [ra, rb] = [sums.get(a)!, sums.get(b)!];
-    ra.delete(b);
-    sums.delete(b);
-    for (const [c, s] of rb) {
-      if (c === a) continue;
+    // The group with fewer neighbours joins the other (the keeper's sums become the union's).
+    const [keep, gone] = ra.size >= rb.size ? [a, b] : [b, a];
+    const [rk, rg] = [sums.get(keep)!, sums.get(gone)!];
+    const kept = group.get(keep)!;
+    kept.push(...group.get(gone)!);
+    group.delete(gone);
+    named.set(keep, [...named.get(keep)!, ...named.get(gone)!.filter((p) => !named.get(keep)!.some((q) => sameSet(p, q)))]);
+    named.delete(gone);
+    sums.delete(gone);
+    rk.delete(gone);
+    for (const [c, s] of rg) {
+      if (c === keep) continue;
       const rc = sums.get(c)!;
-      rc.delete(b);
-      if (vetoed.has(`${Math.min(b, c)},${Math.max(b, c)}`) || vetoed.has(`${Math.min(a, c)},${Math.max(a, c)}`)) continue;
-      ra.set(c, (ra.get(c) ?? 0) + s);
+      rc.delete(gone);
+      // A pair vetoed before may come back with part of its sum: the check at its turn vetoes it again
+      // (a group's places only grow).
+      rk.set(c, (rk.get(c) ?? 0) + s);
     }
-    for (const [c, s] of ra) {
-      sums.get(c)!.set(a, s);
-      heap.push(s / (ga.length * group.get(c)!.length), Math.min(a, c), Math.max(a, c));
+    for (const [c, s] of rk) {
+      sums.get(c)!.set(keep, s);
+      heap.push(s / (kept.length * group.get(c)!.length), Math.min(keep, c), Math.max(keep, c));
     }
   }
-  return [...group.values()];
+  return [...group.values(), ...alone];
 }
 
-/** A binary max-heap of (mean, a, b). */
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** Some set of `a` and some set of `b` have no country in common. */
+function conflicting(a: Array<readonly string[]>, b: Array<readonly string[]>): boolean {
+  return a.some((x) => b.some((y) => !x.some((c) => y.includes(c))));
+}
+
+/** A binary max-heap of (mean, a, b) in flat arrays: higher mean first, then the smaller pair (so the
+ * result does not depend on insertion order). */
 class MaxHeap {
-  private items: Array<[number, number, number]> = [];
-  get size(): number {
-    return this.items.length;
-  }
+  private means = new Float64Array(1024);
+  private as = new Int32Array(1024);
+  private bs = new Int32Array(1024);
+  size = 0;
   push(mean: number, a: number, b: number): void {
-    const items = this.items;
-    items.push([mean, a, b]);
-    for (let i = items.length - 1; i > 0; ) {
+    if (this.size === this.means.length) [this.means, this.as, this.bs] = [grown(this.means), grown(this.as), grown(this.bs)];
+    let i = this.size++;
+    while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      if (!this.before(mean, a, b, parent)) break;
+      this.move(parent, i);
       i = parent;
     }
+    this.set(i, mean, a, b);
   }
-  pop(): [number, number, number] | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last) {
-      items[0] = last;
-      for (let i = 0; ; ) {
-        const [l, r] = [2 * i + 1, 2 * i + 2];
-        let m = i;
-        if (l < items.length && before(items[l]!, items[m]!)) m = l;
-        if (r < items.length && before(items[r]!, items[m]!)) m = r;
-        if (m === i) break;
-        [items[i], items[m]] = [items[m]!, items[i]!];
-        i = m;
-      }
+  /** The top entry into `out` ([mean, a, b]); false when empty. */
+  pop(out: [number, number, number]): boolean {
+    if (this.size === 0) return false;
+    out[0] = this.means[0]!;
+    out[1] = this.as[0]!;
+    out[2] = this.bs[0]!;
+    const last = --this.size;
+    const [mean, a, b] = [this.means[last]!, this.as[last]!, this.bs[last]!];
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= last) break;
+      const r = l + 1;
+      const child = r < last && this.before(this.means[r]!, this.as[r]!, this.bs[r]!, l) ? r : l;
+      if (this.before(mean, a, b, child)) break;
+      this.move(child, i);
+      i = child;
     }
-    return top;
+    if (last > 0) this.set(i, mean, a, b);
+    return true;
   }
-}
-/** Higher mean first; ties by the smaller pair, so the result does not depend on insertion order. */
-function before(x: [number, number, number], y: [number, number, number]): boolean {
-  return x[0] > y[0] || (x[0] === y[0] && (x[1] < y[1] || (x[1] === y[1] && x[2] < y[2])));
+  private before(mean: number, a: number, b: number, k: number): boolean {
+    const m = this.means[k]!;
+    return mean > m || (mean === m && (a < this.as[k]! || (a === this.as[k]! && b < this.bs[k]!)));
+  }
+  private move(from: number, to: number): void {
+    this.means[to] = this.means[from]!;
+    this.as[to] = this.as[from]!;
+    this.bs[to] = this.bs[from]!;
+  }
+  private set(k: number, mean: number, a: number, b: number): void {
+    this.means[k] = mean;
+    this.as[k] = a;
+    this.bs[k] = b;
+  }
 }
 
 /** Existing story ids onto the new groups (largest overlaps first); only groups that change are planned. */

@@ -3,7 +3,7 @@
 // an earthquake in the same province; a doctors' strike and a rate cut in the same country) are rarely
 // one story. General news vocabulary, written once, not fitted to any corpus. Pure.
 import porter2 from "wink-porter2-stemmer";
-import { plainWords } from "./words";
+import { plainWords, stem } from "./words";
 
 const EVENT_TYPES: Record<string, string> = {
   earthquake: "earthquake earthquakes quake quakes tremor tremors seism seismic temblor aftershock aftershocks magnitude epicentre epicenter richter",
@@ -54,6 +54,6 @@ for (const [type, words] of Object.entries(EVENT_TYPES)) {
 /** The kinds of event a text names ("Quake kills 4 as floods hit…" → earthquake, flood). */
 export function eventTypes(text: string): Set<string> {
   const out = new Set<string>();
-  for (const word of plainWords(text)) for (const type of typesOfStem.get(porter2(word)) ?? []) out.add(type);
+  for (const word of plainWords(text)) for (const type of typesOfStem.get(stem(word)) ?? []) out.add(type);
   return out;
 }

@@ -35,10 +35,14 @@ export function placeOf(foldedWord: string): Place | undefined {
 /** ISO codes of the countries `text` names, in order of first mention. */
 export function countriesNamed(text: string): string[] {
   const raw = text.split(/[^\p{L}\p{N}.’'-]+/u).map((w) => w.replace(/['’]s$/u, "").replace(/^[.'’-]+|[.'’-]+$/g, "")).filter(Boolean);
-  const folded = raw.map(foldPlaceName);
+  // Folded only where a phrase may start (a capital) and the words after it: most words are neither.
+  const foldedWords: Array<string | undefined> = [];
+  const folded = { slice: (from: number, to: number) => raw.slice(from, to).map((w, k) => (foldedWords[from + k] ??= foldPlaceName(w))) };
   const found: string[] = [];
   for (let i = 0; i < raw.length; i++) {
     const word = raw[i]!;
+    const first = word.charCodeAt(0);
+    if (first >= 97 && first <= 122) continue; // a-z: no capital
     if (!/^\p{Lu}/u.test(word)) continue;
     if (i > 0 && NAME_PREFIX.test(raw[i - 1]!)) continue;
     const abbreviation = /^[A-Z.]{2,5}$/.test(word) ? abbreviations.get(word.replace(/\./g, "")) : undefined;

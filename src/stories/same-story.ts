@@ -108,8 +108,25 @@ export class GroupingWindow {
     ];
   }
 
-  probability(i: number, j: number, weights: Weights = WEIGHTS, textCosine?: number): number {
-    return logistic(this.features(i, j, textCosine), weights);
+  /** σ(weights · features(i, j)), without building the feature list (the grouping's hot path). */
+  probability(i: number, j: number, weights: Weights = WEIGHTS, textCosine = cosine(this.text[i]!, this.text[j]!)): number {
+    const a = this.profiles[i]!;
+    const b = this.profiles[j]!;
+    let shared = false;
+    for (const c of a.countries) if (b.countries.includes(c)) shared = true;
+    let figures = 0;
+    if (a.figures.size > 0 && b.figures.size > 0) for (const f of a.figures) if (b.figures.has(f)) figures++;
+    const z =
+      weights.bias +
+      weights.textSimilarity * Math.log(textCosine + SIMILARITY_FLOOR) +
+      weights.nameSimilarity * Math.log(cosine(this.names[i]!, this.names[j]!) + SIMILARITY_FLOOR) +
+      (shared ? weights.sharedCountry : a.namesCountries && b.namesCountries ? weights.countryConflict : 0) +
+      weights.sharedFigures * Math.min(figures, 2) +
+      weights.daysApart * (Math.abs(a.time - b.time) / DAY) +
+      weights.rarestSharedWord * this.rarestShared(i, j) +
+      (eventTypeConflict(a, b) ? weights.eventTypeConflict : 0) +
+      (nameConflict(a, b) ? weights.nameConflict : 0);
+    return 1 / (1 + Math.exp(-z));
   }
 
   /** Both name countries and none in common: never one story (the veto). */

@@ -46,18 +46,23 @@ for (const group of SYNONYMS) for (const word of group) synonymOf.set(porter2(wo
 
 /** Stems already computed (news vocabulary repeats; Porter2 is most of profiling's cost). Bounded. */
 const stems = new Map<string, string>();
-const STEM_CACHE = 50_000;
+const STEM_CACHE = 200_000;
+
+/** Porter2 stem of one folded word, remembered. */
+export function stem(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) {
+    if (stems.size >= STEM_CACHE) stems.clear();
+    stems.set(word, (s = porter2(word)));
+  }
+  return s;
+}
 
 /** Stem of one folded word, synonyms met; numbers kept as they are. */
 export function term(word: string): string {
   if (/^\d/.test(word)) return word;
-  let stem = stems.get(word);
-  if (stem === undefined) {
-    if (stems.size >= STEM_CACHE) stems.clear();
-    const plain = porter2(word);
-    stems.set(word, (stem = synonymOf.get(plain) ?? plain));
-  }
-  return stem;
+  const plain = stem(word);
+  return synonymOf.get(plain) ?? plain;
 }
 
 /** Grouping terms of a text: "Quakes raised the toll" → ["earthquak", "rais", "dead"]. */
@@ -93,11 +98,13 @@ export function names(text: string, isTitle = false): string[] {
   const titleCase = isTitle && isTitleCase(text);
   let end = 0;
   for (const m of text.matchAll(WORD)) {
-    const between = text.slice(end, m.index);
-    const sentenceStart = m.index === 0 || /[.!?:;"“”]\s*$/.test(between);
+    const previousEnd = end;
     end = m.index! + m[0].length;
+    const first = m[0].charCodeAt(0);
+    if ((first >= 97 && first <= 122) || (first >= 48 && first <= 57)) continue; // a-z, 0-9: no capital
     const word = m[0].replace(/['’]s$/u, "").replace(/[.'’-]+$/u, "");
     if (!/^\p{Lu}/u.test(word) || STOP_WORDS.has(word.toLowerCase())) continue;
+    const sentenceStart = m.index === 0 || /[.!?:;"“”]\s*$/.test(text.slice(previousEnd, m.index));
     const folded = fold(word);
     const place = placeOf(folded.replace(/[^\p{L}\p{N}]+/gu, " ").trim());
     if (place?.isCountry) continue;
