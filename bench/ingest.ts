@@ -19,6 +19,7 @@ import { nodeIngestDeps } from "../src/node/ingest-deps";
 import type { FeedLoader } from "../src/ingest/ingest-source";
 import { parseFeedBytes } from "../src/feeds/parse-feed";
 import { catalogCountryCodes } from "./catalog-countries";
+import { countryName } from "../src/countries";
 import type { SourceRecord } from "../src/feeds/types";
 import { createPostgresDatabase } from "./databases";
 
@@ -63,9 +64,10 @@ function writeCorpus(dir: string, feeds: number, itemsPerFeed: number): SourceRe
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const syllables = ["ka", "lo", "mi", "ra", "ten", "vo", "su", "del", "an", "ber", "ko", "zi", "mar", "pu", "nel", "ta", "gor", "shi"];
   const word = () => Array.from({ length: 3 + Math.floor(rand() * 2) }, () => pick(syllables)).join("");
-  // Names and rare words (a story's own), and places shared by many stories.
+  // Names and rare words (a story's own), and places shared by many stories: the countries events happen
+  // in, named as reports name them (a report that names no country reads as its outlet's own news).
   const specific = Array.from({ length: 30_000 }, word);
-  const places = Array.from({ length: 60 }, word);
+  const places = catalogCountryCodes.map(countryName);
   const generic = "government minister police court election bank prices protest talks deal storm floods strike company market city council president parliament budget school hospital fire train airport".split(" ");
   // 1,200 events; each article reports one, so many are covered by several outlets.
   const events = Array.from({ length: 1200 }, () => ({ words: [pick(places), ...Array.from({ length: 4 }, () => pick(specific))], topic: pick(generic) }));
