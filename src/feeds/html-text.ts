@@ -197,8 +197,9 @@ export function looksLikeHtml(text: string): boolean {
 
 /** Text that may be HTML → plain text, read as HTML only when it looks like HTML (see looksLikeHtml). */
 export function maybeHtmlToText(text: string, maxInput = 50_000, need = Infinity): string {
-  if (!text.includes("<") && !text.includes("&")) return plainText(text, maxInput);
-  return looksLikeHtml(text) ? htmlToText(text, maxInput, need) : plainText(text, maxInput);
+  const input = text.length > maxInput ? text.slice(0, maxInput) : text;
+  if (!input.includes("<") && !input.includes("&")) return plainText(input);
+  return looksLikeHtml(input) ? htmlToText(input, maxInput, need) : plainText(input);
 }
 
 /** Control characters removed, every run of whitespace (incl. no-break and zero-width) → one space, trimmed. */
