@@ -42,7 +42,7 @@ if [ -n "$slow_dns" ]; then
 fi
 cd "$dir/repo"
 [ -n "$cold" ] && export TMPDIR="$dir/tmp"
-start=\$(date +%s.%N)
+start=\$(date +%s.%N); echo "start \$start" > "$dir/start"
 PORT=$port setsid npm start > "$dir/log.txt" 2>&1 &
 pid=\$!
 listening=""
@@ -59,6 +59,7 @@ kill -TERM -\$pid 2>/dev/null; sleep 2; kill -KILL -\$pid 2>/dev/null
 if [ -n "\$dns" ]; then kill -KILL \$dns; fi
 INSIDE
   if [ -n "$slow_dns" ]; then unshare -n -m sh ${TRACE:+-x} "$dir/inside.sh"; else unshare -n sh ${TRACE:+-x} "$dir/inside.sh"; fi
+  if [ -n "${KEEP_LOG:-}" ]; then cat "$dir/start" "$dir/log.txt" > "$KEEP_LOG"; fi
   rm -rf "$dir"
 }
 
