@@ -1,24 +1,19 @@
 // Node entry: `npm start`. Reads the configuration, opens (and migrates) the database, serves the app
 // on PORT, and runs the scheduled jobs with node-cron. The only file with start-up side effects on Node.
-import type { Deps } from "./deps";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app";
+import { systemClock } from "./clock";
 import { createLogger } from "./log";
+import type { Deps } from "./deps";
 import { loadConfigOrExit, openDatabase } from "./node/environment";
+import { createNodeMailer } from "./node/mailer";
+import { startJobs } from "./node/jobs";
 
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL);
-// The database is opened first and the rest of the service loads meanwhile: creating the embedded
-// database on a first start (PGlite's initdb) takes seconds, most of them off this thread.
-const opening = openDatabase(config, log);
 
 async function main() {
-  const [database, { serve }, { createApp }, { systemClock }, { createNodeMailer }, { startJobs }] = await Promise.all([
-    opening,
-    import("@hono/node-server"),
-    import("./app"),
-    import("./clock"),
-    import("./node/mailer"),
-    import("./node/jobs"),
-  ]);
+  const database = await openDatabase(config, log);
   const { mailer, outbox } = createNodeMailer(config, log);
   const deps: Deps = { db: database.db, dbKind: database.kind, config, clock: systemClock, mailer, log, ...(outbox ? { outbox } : {}) };
   const app = createApp(deps);
