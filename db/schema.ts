@@ -192,6 +192,8 @@ export const articles = pgTable(
     title: text("title").notNull(),
     summary: text("summary").notNull().default(""),
     originalTitle: text("original_title").notNull(),
+    /** The outlet gave no title: the title is the first sentence of the item's text (src/feeds/derived-title.ts). */
+    titleDerived: boolean("title_derived").notNull().default(false),
     originalSummary: text("original_summary").notNull().default(""),
     /** Language of the original, BCP 47 primary tag. */
     language: text("language").notNull(),

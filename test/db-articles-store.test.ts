@@ -7,6 +7,10 @@ import { findStoredKeys, type NewArticle } from "../db/queries/articles";
 import { fetchSuccessUpdate, insertMissingSources } from "../db/queries/sources";
 import { articles, sources } from "../db/schema";
 import { storeArticles } from "../src/ingest/store-articles";
+import { ingestSource } from "../src/ingest/ingest-source";
+import { startTranslationRun } from "../src/ingest/translate-items";
+import { parseFeed } from "../src/feeds/parse-feed";
+import { silentLogger } from "../src/log";
 
 const now = new Date("2025-03-18T12:00:00Z");
 let database: TestDatabase;
@@ -78,5 +82,29 @@ describe("storing a feed's articles with its fetch state", () => {
     expect(result.created.size).toBe(0);
     expect((await state(one)).lastSuccessAt?.toISOString()).toBe(later.toISOString());
     expect(await database.db.$count(articles)).toBe(4);
+  });
+});
+
+describe("a title the outlet did not write", () => {
+  it("is stored marked as derived; the outlet's titles and pushed-style rows are not", async () => {
+    const source = (await database.db.select().from(sources).where(eq(sources.id, one)))[0]!;
+    const xml = `<rss version="2.0"><channel><title>One</title><link>https://one.example/</link>
+      <item><link>https://one.example/untitled</link><description>Ferries stopped at noon. Storm on the coast.</description><pubDate>${now.toUTCString()}</pubDate></item>
+      <item><title>Titled</title><link>https://one.example/titled</link><pubDate>${now.toUTCString()}</pubDate></item></channel></rss>`;
+    const feed = parseFeed(xml, { baseUrl: "https://one.example/feed", fetchedAt: now, defaultLanguage: "en" });
+    const outcome = await ingestSource(
+      { db: database.db, log: silentLogger, now, keepSince: new Date(now.getTime() - 86_400_000), translation: startTranslationRun(null), load: async () => ({ status: "ok", items: feed.items, etag: null, lastModified: null }) },
+      source,
+    );
+    expect(outcome.new).toBe(2);
+    const rows = await database.db.select({ url: articles.url, title: articles.title, originalTitle: articles.originalTitle, summary: articles.summary, titleDerived: articles.titleDerived }).from(articles);
+    expect(rows.find((r) => r.url === "https://one.example/untitled")).toEqual({
+      url: "https://one.example/untitled",
+      title: "Ferries stopped at noon.",
+      originalTitle: "Ferries stopped at noon.",
+      summary: "Ferries stopped at noon. Storm on the coast.",
+      titleDerived: true,
+    });
+    expect(rows.filter((r) => r.titleDerived).map((r) => r.url)).toEqual(["https://one.example/untitled"]);
   });
 });

@@ -39,6 +39,15 @@ describe("buildDigest", () => {
     expect(languageName("zz-unknown")).toBe("zz-unknown");
   });
 
+  it("shows a summary that only repeats the title once (a title made from a one-sentence description)", () => {
+    const [story] = sampleStories();
+    const echo = { ...story!, lead: { ...story!.lead, title: "Ferries stopped at noon.", summary: "Ferries stopped at noon." } };
+    const d = buildDigest({ ...previewBuildInput, stories: [echo] });
+    expect(d.sections[0]!.stories[0]).toMatchObject({ title: "Ferries stopped at noon.", summary: "" });
+    const longer = { ...echo, lead: { ...echo.lead, summary: "Ferries stopped at noon. Storm on the coast." } };
+    expect(buildDigest({ ...previewBuildInput, stories: [longer] }).sections[0]!.stories[0]!.summary).toBe("Ferries stopped at noon. Storm on the coast.");
+  });
+
   it("turns alternative takes into outlet, flag, country name, title and link", () => {
     const d = buildDigest(previewBuildInput);
     const brazil = d.sections[1]!.stories[0]!;

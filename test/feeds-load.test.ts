@@ -57,6 +57,7 @@ describe("loadFeed", () => {
     expect(result.feed.items).toEqual([
       {
         title: "Новости",
+        titleDerived: false,
         link: "https://ru.example.org/a",
         summary: "",
         published: new Date("2025-03-11T07:00:00Z"),

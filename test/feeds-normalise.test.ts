@@ -30,9 +30,30 @@ describe("htmlToText", () => {
     expect(decodeHtmlEntities("&eacute;&#233;&#xE9;&hellip;&ndash;&#150;&rsquo;&Scaron;&ccaron;&unknown;&#0;")).toBe("ééé…––’Šč&unknown;\ufffd");
   });
 
-  it("keeps text that only looks a little like markup readable and inert", () => {
+  it("decodes references once: escaped markup is text, kept as written", () => {
     expect(htmlToText("2 &lt; 3 and 5 &gt; 4")).toBe("2 < 3 and 5 > 4");
-    expect(htmlToText("a &lt;b")).toBe("a < b");
+    expect(htmlToText("a &lt;b")).toBe("a <b");
+    expect(htmlToText("<p>History of the &lt;blink&gt; tag</p>")).toBe("History of the <blink> tag");
+    expect(htmlToText("<code>&lt;br /></code>")).toBe("<br />");
+    expect(htmlToText("&amp;lt;b&amp;gt; &amp;amp;")).toBe("&lt;b&gt; &amp;");
+  });
+
+  it("keeps CDATA sections as literal text (references in them are not decoded)", () => {
+    expect(htmlToText("<p>Use <![CDATA[<br> &amp;]]> here</p>")).toBe("Use <br> &amp; here");
+  });
+
+  it("drops script-like tags even when they are only text, and the code between them", () => {
+    expect(htmlToText("a &lt;script&gt;alert(1)&lt;/script&gt; b &lt;svg onload=x&gt; c")).toBe("a b c");
+    expect(htmlToText("&lt;scr&lt;script&gt;&lt;/script&gt;ipt&gt;")).not.toMatch(/<script/i);
+  });
+
+  it("reads C1 controls as the windows-1252 characters they stand for, drops its five holes", () => {
+    expect(htmlToText("don\u0092t \u0093quote\u0094 \u0096 a\u0081b")).toBe("don’t “quote” – ab");
+  });
+
+  it("repairs UTF-8 decoded twice, and leaves real Latin-1 text alone", () => {
+    expect(htmlToText("CafÃ© Ã\u00a0 Paris")).toBe("Café à Paris");
+    expect(htmlToText("São Paulo, Ã© seul")).toBe("São Paulo, Ã© seul");
   });
 
   it("removes zero-width, control and non-breaking whitespace", () => {

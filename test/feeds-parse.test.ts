@@ -11,6 +11,8 @@ const rss = (items: string, channel = "") =>
 <channel><title>World</title><link>https://www.example.org/</link>${channel}${items}</channel></rss>`;
 
 const item = (fields: string) => `<item>${fields}</item>`;
+/** A script-like tag, as markup or as text: never in a parsed item (other tag-looking text may be). */
+const scriptLike = /<\/?\s*(script|style|iframe|object|embed|svg|noscript|template)(?![\w:.-])/i;
 
 function parseError(xml: string): string {
   try {
@@ -39,6 +41,7 @@ describe("parsing RSS 2.0", () => {
     expect(feed.items).toEqual([
       {
         title: "Floods in the north",
+        titleDerived: false,
         link: "https://www.example.org/news/1",
         summary: "Rivers rose overnight.",
         published: new Date("2025-03-11T09:00:00Z"),
@@ -56,6 +59,25 @@ describe("parsing RSS 2.0", () => {
       options,
     );
     expect(feed.items[0]?.summary).toBe("Full text here.");
+  });
+
+  it("titles an item that has none with its description's first sentence, marked as derived, text kept", () => {
+    const feed = parseFeed(
+      rss(
+        [
+          item(`<link>https://x.org/1</link><description>&lt;p&gt;Rivers rose overnight. Three towns flooded.&lt;/p&gt;</description>`),
+          item(`<title>Outlet's own</title><link>https://x.org/2</link><description>Text.</description>`),
+          item(`<description>No link, so not kept.</description>`),
+        ].join(""),
+      ),
+      options,
+    );
+    expect(feed.items.map(({ title, titleDerived, summary }) => ({ title, titleDerived, summary }))).toEqual([
+      { title: "Rivers rose overnight.", titleDerived: true, summary: "Rivers rose overnight. Three towns flooded." },
+      { title: "Outlet's own", titleDerived: false, summary: "Text." },
+    ]);
+    expect(feed.warnings).toContain("1 item(s) without a title: titled with their text's first sentence");
+    expect(feed.warnings).toContain("1 item(s) dropped: no usable http(s) link");
   });
 
   it("uses a permalink guid as the link when <link> is missing", () => {
@@ -121,6 +143,7 @@ describe("parsing Atom 1.0", () => {
     expect(feed.items).toEqual([
       {
         title: "First entry",
+        titleDerived: false,
         link: "https://atom.example.org/blog/posts/1",
         summary: "Inline XHTML & more",
         published: new Date("2025-03-10T07:00:00Z"),
@@ -130,6 +153,7 @@ describe("parsing Atom 1.0", () => {
       },
       {
         title: "Second",
+        titleDerived: false,
         link: "https://atom.example.org/other/2",
         summary: "Only content",
         published: new Date("2025-03-11T09:00:00Z"),
@@ -224,12 +248,27 @@ describe("hostile and broken input", () => {
     expect(feed.items[0]?.summary).toBe("Body end – é");
   });
 
-  it("never lets anything tag-shaped through", () => {
+  it("never lets a script-like tag through, as markup or as text, however it is nested or escaped", () => {
+    const titles = [
+      `&amp;lt;&amp;lt;script&amp;gt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; &lt;scr&lt;script&gt;ipt&gt;x`,
+      `&amp;lt;script&amp;gt;alert(2)&amp;lt;/script&amp;gt; after`,
+      `Breaking &lt;svg/onload=alert(1)&gt; &lt;IFRAME src=x&gt; &lt;/Script &gt;`,
+    ];
+    const feed = parseFeed(rss(titles.map((t, i) => item(`<title>${t}</title><link>https://x.org/${i}</link>`)).join("")), options);
+    expect(feed.items).toHaveLength(3);
+    for (const i of feed.items) expect(i.title).not.toMatch(scriptLike);
+    expect(feed.items[1]?.title).toBe("after");
+    expect(feed.items[2]?.title).toBe("Breaking");
+  });
+
+  it("keeps text that merely looks like a tag as the text it is (escaped wherever it is shown)", () => {
     const feed = parseFeed(
-      rss(item(`<title>&amp;lt;&amp;lt;script&amp;gt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; &lt;scr&lt;script&gt;ipt&gt;x</title><link>https://x.org/1</link>`)),
+      rss(
+        item(`<title>History of the &lt;blink&gt; tag</title><link>https://x.org/1</link><description><![CDATA[<code>&lt;br /></code> &amp;lt;b&amp;gt;]]></description>`),
+      ),
       options,
     );
-    expect(feed.items[0]?.title).not.toMatch(/<[a-z/!?]/i);
+    expect(feed.items[0]).toMatchObject({ title: "History of the <blink> tag", summary: "<br /> &lt;b&gt;" });
   });
 
   it("refuses an entity bomb (billion laughs) with a clear error", () => {
@@ -281,13 +320,13 @@ describe("hostile and broken input", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it("drops items without a title, keeps the others", () => {
+  it("drops items with neither a title nor any text to make one from, keeps the others", () => {
     const feed = parseFeed(
-      rss([item(`<title>  </title><link>https://x.org/1</link>`), item(`<link>https://x.org/2</link>`), item(`<title>Kept</title><link>https://x.org/3</link>`)].join("")),
+      rss([item(`<title>  </title><link>https://x.org/1</link>`), item(`<link>https://x.org/2</link><description> &lt;p&gt; &lt;/p&gt; </description>`), item(`<title>Kept</title><link>https://x.org/3</link>`)].join("")),
       options,
     );
     expect(feed.items.map((i) => i.title)).toEqual(["Kept"]);
-    expect(feed.warnings).toContain("2 item(s) dropped: no title");
+    expect(feed.warnings).toContain("2 item(s) dropped: no title, and no text to make one from");
   });
 
   it("cuts long summaries at a word boundary near 300 characters", () => {
@@ -313,7 +352,8 @@ describe("hostile and broken input", () => {
         try {
           const feed = parseFeed(parts.join(""), options);
           for (const i of feed.items) {
-            expect(`${i.title} ${i.summary} ${i.author ?? ""}`).not.toMatch(/<[a-z/!?]/i);
+            expect(`${i.title} ${i.summary} ${i.author ?? ""}`).not.toMatch(scriptLike);
+            expect(i.title).not.toBe("");
             expect(i.link).toMatch(/^https?:\/\//);
             expect(Number.isNaN(i.published.getTime())).toBe(false);
           }

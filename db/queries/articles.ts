@@ -72,23 +72,26 @@ export async function insertArticles(db: Db, rows: NewArticle[], alongside?: SQL
     const column = <T>(f: (r: NewArticle) => T, to: (v: T) => string | null) => textArray(part.map((r) => to(f(r))));
     const result = (await db.execute(sql`
       ${i === 0 && alongside ? sql`with alongside as (${alongside.getSQL()})` : sql``}
-      insert into articles (source_id, story_id, url, guid, title, summary, original_title, original_summary, language,
-                            translated, untranslated, country, outlet, is_reference, is_sample, author, published_at, fetched_at)
+      insert into articles (source_id, story_id, url, guid, title, summary, original_title, title_derived, original_summary,
+                            language, translated, untranslated, country, outlet, is_reference, is_sample, author, published_at,
+                            fetched_at)
       select v.source_id::int, v.story_id::int, v.url, v.guid, v.title, coalesce(v.summary, ''), v.original_title,
-             coalesce(v.original_summary, ''), v.language, coalesce(v.translated::boolean, false),
+             coalesce(v.title_derived::boolean, false), coalesce(v.original_summary, ''), v.language,
+             coalesce(v.translated::boolean, false),
              coalesce(v.untranslated::boolean, false), v.country, v.outlet, coalesce(v.is_reference::boolean, false),
              coalesce(v.is_sample::boolean, false), v.author, v.published_at::timestamptz, coalesce(v.fetched_at::timestamptz, now())
       from unnest(${column((r) => r.sourceId, text)}::text[], ${column((r) => r.storyId, text)}::text[],
                   ${column((r) => r.url, text)}::text[], ${column((r) => r.guid, text)}::text[],
                   ${column((r) => r.title, text)}::text[], ${column((r) => r.summary, text)}::text[],
-                  ${column((r) => r.originalTitle, text)}::text[], ${column((r) => r.originalSummary, text)}::text[],
+                  ${column((r) => r.originalTitle, text)}::text[], ${column((r) => r.titleDerived, flag)}::text[],
+                  ${column((r) => r.originalSummary, text)}::text[],
                   ${column((r) => r.language, text)}::text[], ${column((r) => r.translated, flag)}::text[],
                   ${column((r) => r.untranslated, flag)}::text[], ${column((r) => r.country, text)}::text[],
                   ${column((r) => r.outlet, text)}::text[], ${column((r) => r.isReference, flag)}::text[],
                   ${column((r) => r.isSample, flag)}::text[], ${column((r) => r.author, text)}::text[],
                   ${column((r) => r.publishedAt, instant)}::text[], ${column((r) => r.fetchedAt, instant)}::text[])
-           as v(source_id, story_id, url, guid, title, summary, original_title, original_summary, language, translated,
-                untranslated, country, outlet, is_reference, is_sample, author, published_at, fetched_at)
+           as v(source_id, story_id, url, guid, title, summary, original_title, title_derived, original_summary, language,
+                translated, untranslated, country, outlet, is_reference, is_sample, author, published_at, fetched_at)
       on conflict do nothing
       returning id, url`)) as unknown;
     const list = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ id: number | string; url: string }>;

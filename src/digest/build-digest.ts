@@ -189,7 +189,8 @@ function toStory(s: SelectedStory, limits: DigestLimits): DigestStory {
     countryFlag: where.flag,
     countryName: where.name,
     translatedFrom: lead.translated ? `Translated from ${languageName(lead.language)}` : "",
-    summary: cleanText(lead.summary, limits.summary),
+    // A title made from a one-sentence text (src/feeds/derived-title.ts) is that text: shown once.
+    summary: lead.summary === lead.title ? "" : cleanText(lead.summary, limits.summary),
     whyOverlooked: cleanText(s.overlookedReason, limits.reason),
     alternatives,
   };

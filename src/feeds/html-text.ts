@@ -1,62 +1,10 @@
-// HTML (or text that might be HTML) → plain text. Feeds put markup, entities, double-escaped markup and
-// the odd <script> into titles and summaries; what leaves here is plain text with no tag left in it.
+// HTML (or text that might be HTML) → plain text. HTML is read once, as a browser reads it: tags are
+// markup (removed; script-like elements with their content), character references are text (decoded once,
+// so "&lt;br /&gt;" in HTML is the text "<br />", kept, and escaped again wherever it is rendered).
+// What leaves here is plain text: no markup, no control characters, C1 controls read as windows-1252.
+import { decodeHtmlEntities, isKnownEntity, remapWindows1252Controls } from "./html-entities";
 
-const latin1Names =
-  "nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute " +
-  "micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig " +
-  "Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash " +
-  "Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc " +
-  "euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml " +
-  "yacute thorn yuml";
-
-const otherNames: Record<string, number> = {
-  amp: 38, lt: 60, gt: 62, quot: 34, apos: 39, OElig: 338, oelig: 339, Scaron: 352, scaron: 353, Yuml: 376,
-  fnof: 402, circ: 710, tilde: 732, ensp: 8194, emsp: 8195, thinsp: 8201, zwnj: 8204, zwj: 8205, lrm: 8206,
-  rlm: 8207, ndash: 8211, mdash: 8212, lsquo: 8216, rsquo: 8217, sbquo: 8218, ldquo: 8220, rdquo: 8221,
-  bdquo: 8222, dagger: 8224, Dagger: 8225, bull: 8226, hellip: 8230, permil: 8240, prime: 8242, Prime: 8243,
-  lsaquo: 8249, rsaquo: 8250, oline: 8254, frasl: 8260, euro: 8364, trade: 8482, larr: 8592, uarr: 8593,
-  rarr: 8594, darr: 8595, harr: 8596, minus: 8722, le: 8804, ge: 8805, ne: 8800, asymp: 8776, infin: 8734,
-  // Central European letters that HTML5 names and that feeds from the region do use.
-  Ccaron: 268, ccaron: 269, Dcaron: 270, dcaron: 271, Ecaron: 282, ecaron: 283, Ncaron: 327, ncaron: 328,
-  Rcaron: 344, rcaron: 345, Tcaron: 356, tcaron: 357, Zcaron: 381, zcaron: 382, Lcaron: 317, lcaron: 318,
-  Uring: 366, uring: 367, Lacute: 313, lacute: 314, Racute: 340, racute: 341, Aogon: 260, aogon: 261,
-  Eogon: 280, eogon: 281, Lstrok: 321, lstrok: 322, Nacute: 323, nacute: 324, Sacute: 346, sacute: 347,
-  Zacute: 377, zacute: 378, Zdot: 379, zdot: 380, Odblac: 336, odblac: 337, Udblac: 368, udblac: 369,
-  Gbreve: 286, gbreve: 287, Idot: 304, inodot: 305, Scedil: 350, scedil: 351, Abreve: 258, abreve: 259,
-};
-
-const namedEntities = new Map<string, number>(Object.entries(otherNames));
-latin1Names.split(" ").forEach((name, i) => namedEntities.set(name, 160 + i));
-
-/** Browsers read &#128;–&#159; as windows-1252 (feeds written on Windows rely on it). */
-const cp1252 = [
-  8364, 129, 8218, 402, 8222, 8230, 8224, 8225, 710, 8240, 352, 8249, 338, 141, 381, 143, 144, 8216, 8217, 8220,
-  8221, 8226, 8211, 8212, 732, 8482, 353, 8250, 339, 157, 382, 376,
-];
-
-/**
- * U+0080–U+009F read as windows-1252 (what WHATWG decoders do for windows-1252 / ISO-8859-1 labels;
- * Node 20's TextDecoder leaves them as C1 controls instead).
- */
-export function remapWindows1252Controls(text: string): string {
-  return text.replace(/[\u0080-\u009f]/g, (c) => String.fromCodePoint(cp1252[c.charCodeAt(0) - 0x80] ?? 0xfffd));
-}
-
-function fromCodePoint(code: number): string {
-  if (code >= 0x80 && code <= 0x9f) return String.fromCodePoint(cp1252[code - 0x80] ?? 0xfffd);
-  if (code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";
-  return String.fromCodePoint(code);
-}
-
-/** Decodes HTML character references (named, decimal, hex); unknown names are left as written. */
-export function decodeHtmlEntities(text: string): string {
-  return text.replace(/&(?:#[xX]([0-9a-fA-F]{1,6});?|#(\d{1,7});?|([A-Za-z][A-Za-z0-9]{1,31});)/g, (whole, hex, dec, name) => {
-    if (hex !== undefined) return fromCodePoint(parseInt(hex, 16));
-    if (dec !== undefined) return fromCodePoint(parseInt(dec, 10));
-    const code = namedEntities.get(name);
-    return code === undefined ? whole : String.fromCodePoint(code);
-  });
-}
+export { decodeHtmlEntities, remapWindows1252Controls } from "./html-entities";
 
 /** Elements whose content is not text for a reader: removed together with everything inside them. */
 const droppedWithContent = new Set([
@@ -67,8 +15,19 @@ const blockElements = new Set([
   "blockquote", "section", "article", "header", "footer", "figure", "figcaption", "dd", "dt", "dl", "pre",
   "address", "aside", "nav", "main",
 ]);
+/**
+ * Elements of HTML as feeds use it. Text whose tags are all among these (and that has a closing tag or a
+ * character reference) is taken for HTML by looksLikeHtml; "<blink>" or "<tom@example.org>" is not.
+ */
+const htmlElements = new Set([
+  ...droppedWithContent, ...blockElements, "a", "abbr", "acronym", "area", "audio", "b", "base", "bdi", "bdo", "big",
+  "body", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "data", "datalist", "del",
+  "details", "dfn", "dialog", "dir", "em", "fieldset", "font", "form", "html", "i", "img", "input", "ins", "kbd",
+  "label", "legend", "link", "map", "mark", "menu", "meta", "meter", "nobr", "optgroup", "option", "output",
+  "picture", "progress", "q", "rp", "rt", "ruby", "s", "samp", "small", "source", "span", "strike", "strong", "sub",
+  "summary", "sup", "tbody", "tfoot", "thead", "time", "title", "tt", "u", "var", "video", "wbr",
+]);
 const tagStart = /^<(\/?)([A-Za-z][\w:.-]{0,63})/;
-const looksLikeMarkup = /<[A-Za-z/!?]/;
 
 /** Index of the ">" closing the tag whose name ends at `from` (quoted attribute values may hold ">"). */
 function tagEnd(html: string, from: number): number {
@@ -88,30 +47,29 @@ function tagEnd(html: string, from: number): number {
 
 /**
  * One linear scan (no backtracking regexes: feed text is hostile): tags removed, block elements turned into
- * spaces, script-like elements removed with their content, comments removed, CDATA unwrapped. A tag cut off
- * at the end is dropped when `dropDanglingTag` (input truncated); in later passes "<b" is more likely text.
+ * spaces, script-like elements removed with their content, comments removed, CDATA sections kept as literal
+ * text, and the text between them decoded once. A tag cut off at the end (truncated input) is dropped.
  */
-function stripMarkup(html: string, dropDanglingTag: boolean): string {
+function stripMarkup(html: string, stopAt = Infinity): { text: string; complete: boolean } {
   let lower: string | undefined;
   let out = "";
   let i = 0;
   while (i < html.length) {
+    if (out.length >= stopAt) return { text: out, complete: false };
     const lt = html.indexOf("<", i);
     if (lt < 0) {
-      out += html.slice(i);
+      out += decodeHtmlEntities(html.slice(i));
       break;
     }
-    out += html.slice(i, lt);
-    const skipTo = (marker: string, from: number, keep = false) => {
+    out += decodeHtmlEntities(html.slice(i, lt));
+    // Comments, CDATA sections, declarations and processing instructions (no closure here: this loop is hot).
+    const marker = html.startsWith("<!--", lt) ? "-->" : html.startsWith("<![CDATA[", lt) ? "]]>" : html[lt + 1] === "!" || html[lt + 1] === "?" ? ">" : null;
+    if (marker !== null) {
+      const from = lt + (marker === "-->" ? 4 : marker === "]]>" ? 9 : 2);
       const end = html.indexOf(marker, from);
-      if (keep) out += html.slice(from, end < 0 ? html.length : end);
-      else out += " ";
+      out += marker === "]]>" ? html.slice(from, end < 0 ? html.length : end) : " ";
       i = end < 0 ? html.length : end + marker.length;
-    };
-    if (html.startsWith("<!--", lt)) skipTo("-->", lt + 4);
-    else if (html.startsWith("<![CDATA[", lt)) skipTo("]]>", lt + 9, true);
-    else if (html[lt + 1] === "!" || html[lt + 1] === "?") skipTo(">", lt + 2);
-    else {
+    } else {
       const m = tagStart.exec(html.slice(lt, lt + 66));
       if (!m) {
         out += "<";
@@ -119,11 +77,7 @@ function stripMarkup(html: string, dropDanglingTag: boolean): string {
         continue;
       }
       const end = tagEnd(html, lt + m[0].length);
-      if (end < 0) {
-        // No ">" anywhere after this point: no further tag can close.
-        if (!dropDanglingTag) out += html.slice(lt);
-        break;
-      }
+      if (end < 0) break; // no ">" anywhere after this point: a tag cut off at the end
       const name = m[2]!.toLowerCase();
       i = end + 1;
       if (!m[1] && droppedWithContent.has(name)) {
@@ -137,23 +91,115 @@ function stripMarkup(html: string, dropDanglingTag: boolean): string {
       }
     }
   }
-  return out;
+  return { text: out, complete: true };
+}
+
+/** Script-like element names that never stay in text, even as text (see dropScriptText). */
+const scriptText = /<(\/?)(script|style|iframe|object|embed|svg|noscript|template)(?![\w:.-])/gi;
+
+/**
+ * Decoded text that spells a script-like tag ("&lt;script&gt;…" in HTML, "<svg onload=…>" in a text title)
+ * loses it — with the code between <script> and </script> — as a browser-facing safeguard. Other
+ * tag-looking text ("<blink>", "<br />") is the outlet's text and stays. Linear: each search starts past
+ * the previous one, and a missing close tag is looked for once.
+ */
+function dropScriptText(text: string): string {
+  scriptText.lastIndex = 0;
+  if (!scriptText.test(text)) return text;
+  scriptText.lastIndex = 0;
+  let lower: string | undefined;
+  const noClose = new Set<string>();
+  let out = "";
+  let i = 0;
+  for (let m = scriptText.exec(text); m; m = scriptText.exec(text)) {
+    out += `${text.slice(i, m.index)} `;
+    const gt = text.indexOf(">", scriptText.lastIndex);
+    let end = gt < 0 ? text.length : gt + 1;
+    const name = m[2]!.toLowerCase();
+    if (!m[1] && (name === "script" || name === "style") && !noClose.has(name)) {
+      lower ??= text.toLowerCase();
+      const close = lower.indexOf(`</${name}`, end);
+      if (close < 0) noClose.add(name);
+      else {
+        const closeEnd = text.indexOf(">", close);
+        end = closeEnd < 0 ? text.length : closeEnd + 1;
+      }
+    }
+    i = end;
+    scriptText.lastIndex = end;
+  }
+  return out + text.slice(i);
+}
+
+const mojibake = /[\u00c2-\u00f4][\u0080-\u00bf]/;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * UTF-8 that was decoded as Latin-1 once too often ("CafÃ©" for "Café") is read again as UTF-8 — only when
+ * every character fits in a byte and the bytes are valid UTF-8, which real Latin-1 text practically never is.
+ */
+export function repairDoubleEncodedUtf8(text: string): string {
+  if (!mojibake.test(text)) return text;
+  const bytes = new Uint8Array(text.length);
+  for (let k = 0; k < text.length; k++) {
+    const code = text.charCodeAt(k);
+    if (code > 0xff) return text;
+    bytes[k] = code;
+  }
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return text;
+  }
+}
+
+/** Decoded text → what is stored: script-like text dropped, encodings repaired, controls and spacing cleaned. */
+function finish(text: string): string {
+  return collapseWhitespace(remapWindows1252Controls(repairDoubleEncodedUtf8(dropScriptText(text))));
 }
 
 /**
- * Plain text from HTML: script/style (and similar) removed with their content, other tags removed, entities
- * decoded, whitespace collapsed. Double-escaped markup ("&amp;lt;b&amp;gt;") gets a second pass, so a
- * "<script>" hidden that way is removed too. Only the first `maxInput` characters are read.
+ * Plain text from HTML: script/style (and similar) removed with their content, other tags removed, character
+ * references decoded once, whitespace collapsed. Only the first `maxInput` characters are read. With `need`,
+ * reading stops once the text has at least that many characters (a summary needs the start of an article,
+ * not all of it); the text is then a prefix of the whole text, unless markup hid a script's end beyond it.
  */
-export function htmlToText(html: string, maxInput = 50_000): string {
-  let text = html.length > maxInput ? html.slice(0, maxInput) : html;
-  text = decodeHtmlEntities(stripMarkup(text, true));
-  for (let pass = 0; pass < 3 && looksLikeMarkup.test(text); pass++) {
-    text = decodeHtmlEntities(stripMarkup(text, false));
+export function htmlToText(html: string, maxInput = 50_000, need = Infinity): string {
+  const input = html.length > maxInput ? html.slice(0, maxInput) : html;
+  // Collapsing whitespace shortens the text: read half as much again as is needed, more if that fell short.
+  for (let stopAt = Math.ceil(need * 1.5); ; stopAt *= 4) {
+    const { text, complete } = stripMarkup(input, stopAt);
+    const out = finish(text);
+    if (complete || out.length >= need) return out;
   }
-  // Whatever still looks like the start of a tag cannot become one: "<" gets a space after it.
-  text = text.replace(/<(?=[A-Za-z/!?])/g, "< ");
-  return collapseWhitespace(text);
+}
+
+/** Plain text that is already decoded (an Atom text construct, an RSS title that is not HTML): cleaned only. */
+export function plainText(text: string, maxInput = 50_000): string {
+  return finish(text.length > maxInput ? text.slice(0, maxInput) : text);
+}
+
+const closeTagOrReference = /<\/[A-Za-z][A-Za-z0-9]*\s*>|&#?[A-Za-z0-9]+;/;
+const anyTag = /<\/?([A-Za-z][A-Za-z0-9]*)/g;
+const namedReference = /&([A-Za-z][A-Za-z0-9]*);/g;
+
+/**
+ * Whether text that may or may not be HTML (an RSS title, an author) is HTML: it has a closing tag or a
+ * character reference, every tag is an HTML element and every named reference an HTML entity. Errs towards
+ * text: "1 < 2", "History of the <blink> tag" and "Jane <jane@example.org>" are text.
+ */
+export function looksLikeHtml(text: string): boolean {
+  if (!closeTagOrReference.test(text)) return false;
+  for (const m of text.matchAll(anyTag)) if (!htmlElements.has(m[1]!.toLowerCase())) return false;
+  for (const m of text.matchAll(namedReference)) if (!isKnownEntity(m[1]!)) return false;
+  return true;
+}
+
+/** Text that may be HTML → plain text, read as HTML only when it looks like HTML (see looksLikeHtml). */
+export function maybeHtmlToText(text: string, maxInput = 50_000, need = Infinity): string {
+  const input = text.length > maxInput ? text.slice(0, maxInput) : text;
+  if (!input.includes("<") && !input.includes("&")) return plainText(input);
+  return looksLikeHtml(input) ? htmlToText(input, maxInput, need) : plainText(input);
 }
 
 /** Control characters removed, every run of whitespace (incl. no-break and zero-width) → one space, trimmed. */
@@ -165,6 +211,9 @@ export function collapseWhitespace(text: string): string {
 }
 
 const boundary = /[\s\u3000、。，．！？；：,.;:!?)\]」』）]/u;
+/** What a cut text does not end with before its ellipsis. */
+const trailing = /[\s,;:\-–—(.。、，]/u;
+const surrogate = /[\ud800-\udfff]/;
 
 /**
  * Cuts text at a word boundary at most `max` characters (code points) long, adding "…" when cut. Text
@@ -172,7 +221,9 @@ const boundary = /[\s\u3000、。，．！？；：,.;:!?)\]」』）]/u;
  */
 export function truncateAtWord(text: string, max = 300): string {
   if (text.length <= max) return text; // UTF-16 length ≥ code points
-  const chars = Array.from(text.slice(0, 2 * max + 2));
+  const start = text.slice(0, 2 * max + 2);
+  // Indexed by code point; without surrogates the string itself is (no array of characters to build).
+  const chars: ArrayLike<string> = surrogate.test(start) ? Array.from(start) : start;
   if (chars.length <= max) return text;
   const limit = max - 1; // room for the ellipsis
   let cut = limit;
@@ -182,6 +233,7 @@ export function truncateAtWord(text: string, max = 300): string {
       break;
     }
   }
-  const head = chars.slice(0, cut).join("").replace(/[\s,;:\-–—(.。、，]+$/u, "");
+  while (cut > 0 && trailing.test(chars[cut - 1]!)) cut--;
+  const head = typeof chars === "string" ? chars.slice(0, cut) : Array.prototype.slice.call(chars, 0, cut).join("");
   return `${head}…`;
 }

@@ -4,6 +4,8 @@
 export interface FeedItem {
   /** Plain text, tags stripped, entities decoded, whitespace collapsed. Never empty. */
   title: string;
+  /** The outlet gave no title: `title` is the first sentence of the item's text (see derived-title.ts). */
+  titleDerived: boolean;
   /** Canonical http(s) URL: resolved against the feed's base, tracking parameters and fragment removed. */
   link: string;
   /** Plain text, cut at a word boundary around 300 characters (with "…" when cut). May be empty. */

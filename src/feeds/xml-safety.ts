@@ -1,6 +1,7 @@
 // What stands between untrusted XML and the parser: a DOCTYPE that declares entities (billion laughs,
 // external entities / XXE) is refused before parsing, and the parser runs with entity processing off, so no
-// DTD-declared entity is ever expanded. The five XML entities and character references are decoded here.
+// DTD-declared entity is ever expanded. The five XML entities and character references of simple elements (links, dates) are decoded here;
+// text elements are read in text-constructs.ts.
 
 export class FeedParseError extends Error {
   override name = "FeedParseError";
@@ -81,26 +82,4 @@ export function decodeXmlEntities(text: string): string {
     if (dec !== undefined) return codePointText(parseInt(dec, 10));
     return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[name as "amp"];
   });
-}
-
-/**
- * The raw inner XML of a text element (kept unparsed by the parser) → the HTML it carries: CDATA sections
- * taken literally, everything else entity-decoded. Escaped HTML, CDATA HTML and inline XHTML all end up
- * as one HTML string for htmlToText.
- */
-export function innerXmlToHtml(raw: string): string {
-  let out = "";
-  let i = 0;
-  while (i < raw.length) {
-    const start = raw.indexOf("<![CDATA[", i);
-    if (start < 0) {
-      out += decodeXmlEntities(raw.slice(i));
-      break;
-    }
-    out += decodeXmlEntities(raw.slice(i, start));
-    const end = raw.indexOf("]]>", start + 9);
-    out += raw.slice(start + 9, end < 0 ? raw.length : end);
-    i = end < 0 ? raw.length : end + 3;
-  }
-  return out;
 }

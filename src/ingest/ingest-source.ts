@@ -88,6 +88,7 @@ export async function ingestSource(ctx: SourceContext, source: Source): Promise<
     title: english[k]!.title,
     summary: english[k]!.summary,
     originalTitle: item.title,
+    titleDerived: item.titleDerived,
     originalSummary: item.summary,
     language: item.language || source.language,
     translated: english[k]!.translated,

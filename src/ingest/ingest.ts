@@ -40,6 +40,13 @@ export interface IngestOptions {
    * next run). Bounds a run where subrequests are counted (Workers). Sample sources are not counted.
    */
   maxSources?: number;
+  /**
+   * Called once the sample content is stored and grouped into stories, before any real feed is fetched —
+   * only in runs that ingest the samples first (no real feed has answered yet). Offline, the real feeds
+   * may take minutes to fail; `npm start` writes a newcomer's first digest here. Awaited; a throw is
+   * logged and the run goes on.
+   */
+  afterSamples?: () => Promise<void>;
 }
 
 export interface IngestSummary {
@@ -106,6 +113,11 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       const sampleTranslator = deps.sampleTranslator;
       reportTranslation(summary, sampleTranslator, await run(await sampleSourceRows(deps.db), sampleTranslator, loadFeed));
       await cluster();
+      if (options.afterSamples) {
+        await options.afterSamples().catch((error: unknown) =>
+          deps.log.error("after the sample content: failed", { error: error instanceof Error ? error.message : String(error) }),
+        );
+      }
     }
     if (mode !== "on") {
       const due = await dueSources(deps.db, now, options.sources);

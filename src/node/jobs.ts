@@ -5,7 +5,7 @@
 import cron from "node-cron";
 import type { Deps } from "../deps";
 import { runTick } from "../digest/tick";
-import { runIngestion } from "../ingest/ingest";
+import { runIngestion, type IngestDeps } from "../ingest/ingest";
 import { nodeIngestDeps } from "./ingest-deps";
 import { createTranslator } from "../translate/create-translator";
 import { ensureDemoSubscriber } from "../digest/demo";
@@ -16,9 +16,13 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-export function startJobs(deps: Deps, drainer: MailDrainer): Jobs {
+/** Where ingestion reads feeds from, when not Node's defaults (tests: local servers, no catalog). */
+export type JobFeeds = Partial<Pick<IngestDeps, "catalog" | "loadFeed">>;
+
+export function startJobs(deps: Deps, drainer: MailDrainer, feeds: JobFeeds = {}): Jobs {
   const { log, config } = deps;
   const translator = createTranslator(config);
+  const ingestDeps = () => nodeIngestDeps({ ...deps, ...feeds });
   const running = new Set<Promise<unknown>>();
 
   const guarded = (name: string, job: () => Promise<unknown>) => async () => {
@@ -29,13 +33,26 @@ export function startJobs(deps: Deps, drainer: MailDrainer): Jobs {
   };
 
   // runIngestion logs its own summary line (failing feeds are kept on their source row: GET /api/sources).
-  const ingest = guarded("ingestion", () => runIngestion(nodeIngestDeps(deps), { now: deps.clock(), translator }));
+  const ingest = guarded("ingestion", () => runIngestion(ingestDeps(), { now: deps.clock(), translator }));
   const tick = guarded("digest tick", () => runTick(deps));
 
-  // First run: content first, then (embedded default only) a sample subscriber, then a tick, so a
-  // newcomer finds a real digest in the outbox within a minute of `npm start`.
+  // First run: content, then (embedded default, nobody subscribed yet) a sample subscriber, then a tick,
+  // so a newcomer finds a real digest in the outbox. The sample subscriber's digest is made as soon as the
+  // sample content is in, not after every catalog feed has answered: offline, that means waiting for ~190
+  // DNS lookups to fail. Anyone else's first digest still waits for the whole run (samples first would
+  // send them demo content while real feeds were on their way).
   void guarded("first run", async () => {
-    await ingest();
+    let sampleDigest = false;
+    await runIngestion(ingestDeps(), {
+      now: deps.clock(),
+      translator,
+      afterSamples: async () => {
+        if (!(await ensureDemoSubscriber(deps, deps.clock()))) return;
+        sampleDigest = true;
+        await tick();
+      },
+    });
+    if (sampleDigest) return;
     if (!config.production && !config.RESEND_API_KEY) await ensureDemoSubscriber(deps, deps.clock());
     await tick();
   })();

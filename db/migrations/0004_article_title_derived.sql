@@ -1,0 +1,1 @@
+ALTER TABLE "articles" ADD COLUMN "title_derived" boolean DEFAULT false NOT NULL;
