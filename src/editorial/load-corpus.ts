@@ -106,5 +106,5 @@ function pushedArticle(a: CorpusArticle) {
 }
 
 function feedItem(a: CorpusArticle): FeedItem {
-  return { title: a.title, link: a.url, summary: a.summary, published: new Date(a.published), language: "en", author: null, guid: a.url };
+  return { title: a.title, titleDerived: false, link: a.url, summary: a.summary, published: new Date(a.published), language: "en", author: null, guid: a.url };
 }

@@ -80,20 +80,23 @@ export async function clusterPendingArticles(db: Db, now: Date, options: Cluster
  * article does not change once stored): profiling is most of a small run's cost. Keyed by id and checked
  * against everything the profile is made of (several databases may share a process). Bounded.
  */
-const profiles = new Map<number, { key: string; profile: ArticleProfile }>();
+const profiles = new Map<number, { row: ClusterRow; profile: ArticleProfile }>();
 const PROFILES_KEPT = 20_000;
 
 function withProfiles(rows: ClusterRow[]): Array<ClusterRow & ClusterArticle> {
   if (profiles.size + rows.length > PROFILES_KEPT) profiles.clear();
   return rows.map((row) => {
-    const key = `${row.publishedAt.getTime()}|${row.country}|${row.isReference}|${row.title}|${row.summary}`;
     let known = profiles.get(row.id);
-    if (known?.key !== key) {
-      known = { key, profile: profileArticle(row) };
+    if (!known || !sameText(known.row, row)) {
+      known = { row, profile: profileArticle(row) };
       profiles.set(row.id, known);
     }
     return { ...row, profile: known.profile };
   });
+}
+
+function sameText(a: ClusterRow, b: ClusterRow): boolean {
+  return a.title === b.title && a.summary === b.summary && a.country === b.country && a.isReference === b.isReference && a.publishedAt.getTime() === b.publishedAt.getTime();
 }
 
 function newStoryRow(id: number, plan: StoryPlan, byId: Map<number, ClusterRow>): NewStoryRow {

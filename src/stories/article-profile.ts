@@ -1,7 +1,7 @@
 // What story grouping reads of one article, computed once per article. Pure.
-import { eventTypes } from "./event-types";
+import { eventTypesOf } from "./event-types";
 import { countriesNamed } from "./place-names";
-import { figures, names, terms } from "./words";
+import { foldText, names, termsOf } from "./words";
 
 export interface GroupingInput {
   title: string;
@@ -17,7 +17,6 @@ export interface ArticleProfile {
   summaryTerms: string[];
   /** Names in the title and summary (people, places, institutions), folded. */
   names: string[];
-  titleNames: string[];
   /**
    * Countries the text names; when it names none, the outlet's own (a local outlet rarely names its own
    * country: "Strong earthquake strikes Esmeraldas").
@@ -25,7 +24,6 @@ export interface ArticleProfile {
   countries: string[];
   /** True when `countries` were named in the text, false when they are the outlet's. */
   namesCountries: boolean;
-  figures: Set<string>;
   eventTypes: Set<string>;
   titleEventTypes: Set<string>;
   time: number;
@@ -35,17 +33,17 @@ export interface ArticleProfile {
 export function profileArticle(article: GroupingInput): ArticleProfile {
   const text = `${article.title}. ${article.summary}`;
   const named = countriesNamed(text);
+  const title = foldText(article.title);
+  const summary = foldText(article.summary);
   const titleNames = names(article.title, true);
-  const titleEventTypes = eventTypes(article.title);
+  const titleEventTypes = eventTypesOf(title.words);
   return {
-    titleTerms: terms(article.title),
-    summaryTerms: terms(article.summary),
+    titleTerms: termsOf(title),
+    summaryTerms: termsOf(summary),
     names: [...titleNames, ...names(article.summary)],
-    titleNames,
     countries: named.length > 0 ? named : [article.country.toUpperCase()],
     namesCountries: named.length > 0,
-    figures: new Set(figures(text)),
-    eventTypes: new Set([...titleEventTypes, ...eventTypes(article.summary)]),
+    eventTypes: new Set([...titleEventTypes, ...eventTypesOf(summary.words)]),
     titleEventTypes,
     time: article.publishedAt.getTime(),
     isReference: article.isReference,

@@ -326,11 +326,12 @@ function averageLinkage(all: number[], edges: Neighbours, threshold: number, pla
     });
   }
   const heap = new MaxHeap();
-  for (const [a, row] of sums) for (const [b, s] of row) if (a < b) heap.push(s, a, b);
+  // Only means that reach the threshold are queued: a mean changes only when one of its groups grows,
+  // and it is queued again then.
+  for (const [a, row] of sums) for (const [b, s] of row) if (a < b && s >= threshold) heap.push(s, a, b);
   const top: [number, number, number] = [0, 0, 0];
   while (heap.pop(top)) {
     const [mean, a, b] = top;
-    if (mean < threshold) break;
     const [ga, gb] = [group.get(a), group.get(b)];
     if (!ga || !gb) continue;
     const [ra, rb] = [sums.get(a)!, sums.get(b)!];
@@ -362,7 +363,8 @@ function averageLinkage(all: number[], edges: Neighbours, threshold: number, pla
     }
     for (const [c, s] of rk) {
       sums.get(c)!.set(keep, s);
-      heap.push(s / (kept.length * group.get(c)!.length), Math.min(keep, c), Math.max(keep, c));
+      const mean = s / (kept.length * group.get(c)!.length);
+      if (mean >= threshold) heap.push(mean, Math.min(keep, c), Math.max(keep, c));
     }
   }
   return [...group.values(), ...alone];

@@ -53,7 +53,12 @@ for (const [type, words] of Object.entries(EVENT_TYPES)) {
 
 /** The kinds of event a text names ("Quake kills 4 as floods hit…" → earthquake, flood). */
 export function eventTypes(text: string): Set<string> {
+  return eventTypesOf(plainWords(text));
+}
+
+/** The same, from a text's folded words. */
+export function eventTypesOf(words: readonly string[]): Set<string> {
   const out = new Set<string>();
-  for (const word of plainWords(text)) for (const type of typesOfStem.get(stem(word)) ?? []) out.add(type);
+  for (const word of words) for (const type of typesOfStem.get(stem(word)) ?? []) out.add(type);
   return out;
 }

@@ -11,16 +11,12 @@ export const FEATURES = [
   "sharedCountry",
   /** 1 when both name countries and none in common: about different places. */
   "countryConflict",
-  /** Event figures in both (6.4, 137000), at most 2. */
-  "sharedFigures",
   /** Days between their publication. */
   "daysApart",
-  /** The rarest word they share: its IDF over the window, scaled by the largest possible (0–1). */
+  /** The rarest term they share: its IDF over the window, scaled by the largest possible (0–1). */
   "rarestSharedWord",
   /** 1 when each headline names a kind of event (earthquake, strike, rate decision...) the other never mentions. */
   "eventTypeConflict",
-  /** 1 when each headline names someone or something the other never mentions. */
-  "nameConflict",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Weights = Readonly<Record<Feature | "bias", number>>;
@@ -28,15 +24,13 @@ export type Weights = Readonly<Record<Feature | "bias", number>>;
 /** Fitted by `npm run eval:stories -- --fit` on every labelled corpus; see cluster.ts for the figures. */
 export const WEIGHTS: Weights = {
   textSimilarity: 1.55,
-  nameSimilarity: 0.71,
-  sharedCountry: 4.01,
+  nameSimilarity: 0.72,
+  sharedCountry: 4.0,
   countryConflict: -0.54,
-  sharedFigures: 0.34,
   daysApart: -1.37,
-  rarestSharedWord: 1.02,
+  rarestSharedWord: 1.03,
   eventTypeConflict: -2.59,
-  nameConflict: -0.04,
-  bias: 3.1,
+  bias: 3.14,
 };
 
 const TITLE_WEIGHT = 2;
@@ -54,16 +48,13 @@ export class GroupingWindow {
   readonly size: number;
   readonly text: Sparse[];
   private readonly names: Sparse[];
-  /** Per article: ids of every term and name it has (one vocabulary), ascending. */
-  private readonly words: Int32Array[];
-  private readonly wordIdf: Float64Array;
+  private readonly textIdf: Float64Array;
   private readonly maxIdf: number;
 
   constructor(readonly profiles: readonly ArticleProfile[]) {
     this.size = profiles.length;
     const textVocabulary = new Vocabulary();
     const nameVocabulary = new Vocabulary();
-    const wordVocabulary = new Vocabulary();
     const textCounts = profiles.map((p) => {
       const counts = new Map<number, number>();
       for (const t of p.titleTerms) textVocabulary.count(counts, t, TITLE_WEIGHT);
@@ -75,36 +66,25 @@ export class GroupingWindow {
       for (const n of p.names) nameVocabulary.count(counts, n, 1);
       return counts;
     });
-    const wordSets = profiles.map((p) => {
-      const counts = new Map<number, number>();
-      for (const w of [...p.titleTerms, ...p.summaryTerms, ...p.names]) wordVocabulary.count(counts, w, 1);
-      return counts;
-    });
-    const textIdf = textVocabulary.idf(this.size);
+    const textIdf = (this.textIdf = textVocabulary.idf(this.size));
     const nameIdf = nameVocabulary.idf(this.size);
-    this.wordIdf = wordVocabulary.idf(this.size);
     this.maxIdf = Math.log(1 + this.size);
     this.text = textCounts.map((c) => unitVector(c, textIdf));
     this.names = nameCounts.map((c) => unitVector(c, nameIdf));
-    this.words = wordSets.map((c) => Int32Array.from([...c.keys()].sort((a, b) => a - b)));
   }
 
   /** The measures of pair (i, j), in the order of FEATURES. `textCosine` when already known. */
   features(i: number, j: number, textCosine = cosine(this.text[i]!, this.text[j]!)): number[] {
     const [a, b] = [this.profiles[i]!, this.profiles[j]!];
     const shared = a.countries.some((c) => b.countries.includes(c));
-    let figures = 0;
-    for (const f of a.figures) if (b.figures.has(f)) figures++;
     return [
       Math.log(textCosine + SIMILARITY_FLOOR),
       Math.log(cosine(this.names[i]!, this.names[j]!) + SIMILARITY_FLOOR),
       shared ? 1 : 0,
       !shared && a.namesCountries && b.namesCountries ? 1 : 0,
-      Math.min(figures, 2),
       Math.abs(a.time - b.time) / DAY,
       this.rarestShared(i, j),
       eventTypeConflict(a, b) ? 1 : 0,
-      nameConflict(a, b) ? 1 : 0,
     ];
   }
 
@@ -114,18 +94,14 @@ export class GroupingWindow {
     const b = this.profiles[j]!;
     let shared = false;
     for (const c of a.countries) if (b.countries.includes(c)) shared = true;
-    let figures = 0;
-    if (a.figures.size > 0 && b.figures.size > 0) for (const f of a.figures) if (b.figures.has(f)) figures++;
     const z =
       weights.bias +
       weights.textSimilarity * Math.log(textCosine + SIMILARITY_FLOOR) +
       weights.nameSimilarity * Math.log(cosine(this.names[i]!, this.names[j]!) + SIMILARITY_FLOOR) +
       (shared ? weights.sharedCountry : a.namesCountries && b.namesCountries ? weights.countryConflict : 0) +
-      weights.sharedFigures * Math.min(figures, 2) +
       weights.daysApart * (Math.abs(a.time - b.time) / DAY) +
       weights.rarestSharedWord * this.rarestShared(i, j) +
-      (eventTypeConflict(a, b) ? weights.eventTypeConflict : 0) +
-      (nameConflict(a, b) ? weights.nameConflict : 0);
+      (eventTypeConflict(a, b) ? weights.eventTypeConflict : 0);
     return 1 / (1 + Math.exp(-z));
   }
 
@@ -136,13 +112,14 @@ export class GroupingWindow {
   }
 
   private rarestShared(i: number, j: number): number {
-    const [a, b] = [this.words[i]!, this.words[j]!];
+    const a = this.text[i]!.ids;
+    const b = this.text[j]!.ids;
     let best = 0;
     for (let x = 0, y = 0; x < a.length && y < b.length; ) {
       if (a[x]! < b[y]!) x++;
       else if (a[x]! > b[y]!) y++;
       else {
-        best = Math.max(best, this.wordIdf[a[x]!]!);
+        best = Math.max(best, this.textIdf[a[x]!]!);
         x++;
         y++;
       }
@@ -162,11 +139,6 @@ function eventTypeConflict(a: ArticleProfile, b: ArticleProfile): boolean {
   for (const t of a.titleEventTypes) if (b.eventTypes.has(t)) return false;
   for (const t of b.titleEventTypes) if (a.eventTypes.has(t)) return false;
   return true;
-}
-
-function nameConflict(a: ArticleProfile, b: ArticleProfile): boolean {
-  if (a.titleNames.length === 0 || b.titleNames.length === 0) return false;
-  return !a.titleNames.some((n) => b.names.includes(n)) && !b.titleNames.some((n) => a.names.includes(n));
 }
 
 export function cosine(a: Sparse, b: Sparse): number {

@@ -4,7 +4,6 @@
 //   ("quake", "tremor", "seism", "temblor" → one); untranslated CJK text in character pairs.
 // - names: capitalised words that are not sentence-initial (people, places, institutions), folded;
 //   country names and demonyms are left to place-names.ts.
-// - figures: numbers that identify an event (6.4, 2.25, 137,000), not small counts or years.
 import porter2 from "wink-porter2-stemmer";
 import { placeOf } from "./place-names";
 import { STOP_WORDS } from "./stop-words";
@@ -65,20 +64,38 @@ export function term(word: string): string {
   return synonymOf.get(plain) ?? plain;
 }
 
-/** Grouping terms of a text: "Quakes raised the toll" → ["earthquak", "rais", "dead"]. */
-export function terms(text: string): string[] {
-  const out: string[] = [];
+/** A text folded once: its words (letters and digits) and the character pairs of its CJK runs. */
+export interface FoldedText {
+  words: string[];
+  cjkPairs: string[];
+}
+
+export function foldText(text: string): FoldedText {
   const folded = fold(text);
+  const cjkPairs: string[] = [];
   for (const run of folded.match(CJK_RUN) ?? []) {
     const chars = [...run];
-    for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+    for (let i = 0; i + 1 < chars.length; i++) cjkPairs.push(chars[i]! + chars[i + 1]!);
   }
-  for (const word of folded.replace(CJK_RUN, " ").split(/[^\p{L}\p{N}]+/u)) {
-    if (word.length < 2 || STOP_WORDS.has(word) || /^\d+$/.test(word)) continue;
+  const words = (cjkPairs.length > 0 ? folded.replace(CJK_RUN, " ") : folded).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return { words, cjkPairs };
+}
+
+/** Grouping terms of a folded text: "Quakes raised the toll" → ["earthquak", "rais", "dead"]. */
+export function termsOf({ words, cjkPairs }: FoldedText): string[] {
+  const out = [...cjkPairs];
+  for (const word of words) {
+    if (word.length < 2 || STOP_WORDS.has(word)) continue;
+    const first = word.charCodeAt(0);
+    if (first >= 48 && first <= 57 && /^\d+$/.test(word)) continue;
     const t = term(word);
     if (t.length >= 2 && !STOP_WORDS.has(t)) out.push(t);
   }
   return out;
+}
+
+export function terms(text: string): string[] {
+  return termsOf(foldText(text));
 }
 
 /** Words of a text, folded, for lexicons (event types): letters and digits only. */
@@ -117,15 +134,4 @@ export function names(text: string, isTitle = false): string[] {
 function isTitleCase(title: string): boolean {
   const words = title.split(/\s+/).filter((w) => /^\p{L}/u.test(w) && w.length > 3);
   return words.length >= 3 && words.filter((w) => /^\p{Lu}/u.test(w)).length / words.length > 0.7;
-}
-
-/** Figures that identify an event: decimals, and whole numbers from 10 that are not years ("6.4", "137000"). */
-export function figures(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/\d[\d,]*(?:\.\d+)?/g)) {
-    const n = m[0].replace(/,(?=\d{3}\b)/g, "").replace(/,$/, "");
-    if (/^(19|20)\d\d$/.test(n) || (!n.includes(".") && Number(n) < 10)) continue;
-    out.push(n);
-  }
-  return out;
 }
