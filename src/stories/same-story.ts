@@ -53,24 +53,17 @@ export class GroupingWindow {
 
   constructor(readonly profiles: readonly ArticleProfile[]) {
     this.size = profiles.length;
-    const textVocabulary = new Vocabulary();
-    const nameVocabulary = new Vocabulary();
-    const textCounts = profiles.map((p) => {
-      const counts = new Map<number, number>();
-      for (const t of p.titleTerms) textVocabulary.count(counts, t, TITLE_WEIGHT);
-      for (const t of p.summaryTerms) textVocabulary.count(counts, t, 1);
-      return counts;
+    const text = tfidfVectors(profiles, (p, add) => {
+      for (const t of p.titleTerms) add(t, TITLE_WEIGHT);
+      for (const t of p.summaryTerms) add(t, 1);
     });
-    const nameCounts = profiles.map((p) => {
-      const counts = new Map<number, number>();
-      for (const n of p.names) nameVocabulary.count(counts, n, 1);
-      return counts;
+    const names = tfidfVectors(profiles, (p, add) => {
+      for (const n of p.names) add(n, 1);
     });
-    const textIdf = (this.textIdf = textVocabulary.idf(this.size));
-    const nameIdf = nameVocabulary.idf(this.size);
+    this.textIdf = text.idf;
     this.maxIdf = Math.log(1 + this.size);
-    this.text = textCounts.map((c) => unitVector(c, textIdf));
-    this.names = nameCounts.map((c) => unitVector(c, nameIdf));
+    this.text = text.vectors;
+    this.names = names.vectors;
   }
 
   /** The measures of pair (i, j), in the order of FEATURES. `textCosine` when already known. */
@@ -151,25 +144,51 @@ export function cosine(a: Sparse, b: Sparse): number {
   return sum;
 }
 
-class Vocabulary {
-  private readonly ids = new Map<string, number>();
-  private df: number[] = [];
-  count(counts: Map<number, number>, word: string, weight: number): void {
-    let id = this.ids.get(word);
-    if (id === undefined) this.ids.set(word, (id = this.df.push(0) - 1));
-    if (!counts.has(id)) this.df[id]!++;
-    counts.set(id, (counts.get(id) ?? 0) + weight);
+/**
+ * Unit TF-IDF vectors of every profile (IDF ln(1 + N / df) over them), from the weighted words `each` adds
+ * for a profile. Ids are numbered per call; one scratch array per call, no map per article.
+ */
+function tfidfVectors(profiles: readonly ArticleProfile[], each: (p: ArticleProfile, add: (word: string, weight: number) => void) => void): { vectors: Sparse[]; idf: Float64Array } {
+  const ids = new Map<string, number>();
+  let df = new Int32Array(1024);
+  let counts = new Float64Array(1024);
+  const touched: number[] = [];
+  const add = (word: string, weight: number) => {
+    let id = ids.get(word);
+    if (id === undefined) {
+      ids.set(word, (id = ids.size));
+      if (id === df.length) [df, counts] = [grow(df), grow(counts)];
+    }
+    if (counts[id] === 0) touched.push(id);
+    counts[id] = counts[id]! + weight;
+  };
+  const raw = profiles.map((p) => {
+    touched.length = 0;
+    each(p, add);
+    touched.sort((a, b) => a - b);
+    const vector = { ids: Int32Array.from(touched), weights: Float64Array.from(touched, (id) => counts[id]!) };
+    for (const id of touched) {
+      df[id]!++;
+      counts[id] = 0;
+    }
+    return vector;
+  });
+  const idf = new Float64Array(ids.size);
+  for (let id = 0; id < ids.size; id++) idf[id] = Math.log(1 + profiles.length / df[id]!);
+  for (const v of raw) {
+    let norm = 0;
+    for (let k = 0; k < v.ids.length; k++) {
+      v.weights[k] = v.weights[k]! * idf[v.ids[k]!]!;
+      norm += v.weights[k]! ** 2;
+    }
+    const length = Math.sqrt(norm) || 1;
+    for (let k = 0; k < v.weights.length; k++) v.weights[k] = v.weights[k]! / length;
   }
-  /** ln(1 + N / df) per id. */
-  idf(n: number): Float64Array {
-    return Float64Array.from(this.df, (df) => Math.log(1 + n / df));
-  }
+  return { vectors: raw, idf };
 }
 
-function unitVector(counts: Map<number, number>, idf: Float64Array): Sparse {
-  const ids = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
-  const weights = Float64Array.from(ids, (id) => counts.get(id)! * idf[id]!);
-  const length = Math.hypot(...weights) || 1;
-  for (let k = 0; k < weights.length; k++) weights[k] = weights[k]! / length;
-  return { ids, weights };
+function grow<T extends Int32Array | Float64Array>(array: T): T {
+  const bigger = new (array.constructor as new (n: number) => T)(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
