@@ -2,14 +2,12 @@
 // their country ("Ankara welcomes…") and US states, from the generated table place-names-data.ts. Pure.
 // A phrase counts only when it starts with a capital letter, so "chad" or "male" in running text and
 // "New Britain" (a Papua New Guinean island) are not read as countries.
+import { fold } from "./fold";
 import { PLACE_ABBREVIATIONS, PLACE_NAMES } from "./place-names-data";
 
 /** Lower case, accents folded, punctuation as spaces: "Côte d'Ivoire" → "cote d ivoire". */
 export function foldPlaceName(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
+  return fold(text)
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }

@@ -5,14 +5,14 @@
 // - names: capitalised words that are not sentence-initial (people, places, institutions), folded;
 //   country names and demonyms are left to place-names.ts.
 import porter2 from "wink-porter2-stemmer";
+import { fold } from "./fold";
 import { placeOf } from "./place-names";
+
+export { fold };
 import { STOP_WORDS } from "./stop-words";
 
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]{2,}/gu;
 
-export function fold(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
-}
 
 /**
  * Words that news reports use for the same thing, each group met in its first word's stem. Kept to
