@@ -1,6 +1,7 @@
 // Are two articles about the same event? A probability from nine measures of a pair, weighed by a
 // logistic model fitted to labelled pairs. Pure. How the measures and weights were chosen: cluster.ts.
 import type { ArticleProfile } from "./article-profile";
+import { placeOf } from "./place-names";
 
 export const FEATURES = [
   /** ln(0.02 + cosine of the TF-IDF vectors of title (counted twice) and summary terms). */
@@ -9,10 +10,14 @@ export const FEATURES = [
   "nameSimilarity",
   /** 1 when the two name a country in common (or, naming none, are from one). */
   "sharedCountry",
+  /** The rarest country they share, by its IDF over the window scaled to 0–1 (0 when none). */
+  "sharedCountryRarity",
   /** 1 when both name countries and none in common: about different places. */
   "countryConflict",
   /** Days between their publication. */
   "daysApart",
+  /** 1 when every term they share is a place that stands for a country ("Nairobi", "Kenyan"). */
+  "onlyPlacesShared",
   /** The rarest term they share: its IDF over the window, scaled by the largest possible (0–1). */
   "rarestSharedWord",
   /** 1 when each headline names a kind of event (earthquake, strike, rate decision...) the other never mentions. */
@@ -23,14 +28,16 @@ export type Weights = Readonly<Record<Feature | "bias", number>>;
 
 /** Fitted by `npm run eval:stories -- --fit` on every labelled corpus; see cluster.ts for the figures. */
 export const WEIGHTS: Weights = {
-  textSimilarity: 1.55,
-  nameSimilarity: 0.72,
-  sharedCountry: 4.0,
-  countryConflict: -0.54,
-  daysApart: -1.37,
-  rarestSharedWord: 1.03,
-  eventTypeConflict: -2.59,
-  bias: 3.14,
+  textSimilarity: 1.42,
+  nameSimilarity: 0.7,
+  sharedCountry: 3.35,
+  sharedCountryRarity: 1.51,
+  countryConflict: -0.51,
+  daysApart: -1.42,
+  onlyPlacesShared: -2.05,
+  rarestSharedWord: 0.82,
+  eventTypeConflict: -2.55,
+  bias: 2.96,
 };
 
 const TITLE_WEIGHT = 2;
@@ -49,7 +56,12 @@ export class GroupingWindow {
   readonly text: Sparse[];
   private readonly names: Sparse[];
   private readonly textIdf: Float64Array;
+  /** Per text term: a place that stands for a country. */
+  private readonly isPlace: Uint8Array;
   private readonly maxIdf: number;
+  /** IDF of each country over the window (the countries each article names, or its outlet's), scaled to 0–1. */
+  private readonly countryIdf = new Map<string, number>();
+  private readonly countryDf = new Map<string, number>();
 
   constructor(readonly profiles: readonly ArticleProfile[]) {
     this.size = profiles.length;
@@ -61,7 +73,14 @@ export class GroupingWindow {
       for (const n of p.names) add(n, 1);
     });
     this.textIdf = text.idf;
+    this.isPlace = Uint8Array.from(text.words, (w) => (placeOf(w)?.isCountry ? 1 : 0));
     this.maxIdf = Math.log(1 + this.size);
+    const countryDf = new Map<string, number>();
+    for (const p of profiles) for (const c of p.countries) countryDf.set(c, (countryDf.get(c) ?? 0) + 1);
+    for (const [c, df] of countryDf) {
+      this.countryIdf.set(c, Math.log(1 + this.size / df) / this.maxIdf);
+      this.countryDf.set(c, df);
+    }
     this.text = text.vectors;
     this.names = names.vectors;
   }
@@ -74,8 +93,10 @@ export class GroupingWindow {
       Math.log(textCosine + SIMILARITY_FLOOR),
       Math.log(cosine(this.names[i]!, this.names[j]!) + SIMILARITY_FLOOR),
       shared ? 1 : 0,
+      this.countryRarity(a, b),
       !shared && a.namesCountries && b.namesCountries ? 1 : 0,
       Math.abs(a.time - b.time) / DAY,
+      this.onlyPlacesShared(i, j) ? 1 : 0,
       this.rarestShared(i, j),
       eventTypeConflict(a, b) ? 1 : 0,
     ];
@@ -91,17 +112,41 @@ export class GroupingWindow {
       weights.bias +
       weights.textSimilarity * Math.log(textCosine + SIMILARITY_FLOOR) +
       weights.nameSimilarity * Math.log(cosine(this.names[i]!, this.names[j]!) + SIMILARITY_FLOOR) +
-      (shared ? weights.sharedCountry : a.namesCountries && b.namesCountries ? weights.countryConflict : 0) +
+      (shared ? weights.sharedCountry + weights.sharedCountryRarity * this.countryRarity(a, b) : a.namesCountries && b.namesCountries ? weights.countryConflict : 0) +
       weights.daysApart * (Math.abs(a.time - b.time) / DAY) +
+      (this.onlyPlacesShared(i, j) ? weights.onlyPlacesShared : 0) +
       weights.rarestSharedWord * this.rarestShared(i, j) +
       (eventTypeConflict(a, b) ? weights.eventTypeConflict : 0);
     return 1 / (1 + Math.exp(-z));
+  }
+
+  private countryRarity(a: ArticleProfile, b: ArticleProfile): number {
+    let rarest = 0;
+    for (const c of a.countries) if (b.countries.includes(c)) rarest = Math.max(rarest, this.countryIdf.get(c)!);
+    return rarest;
   }
 
   /** Both name countries and none in common: never one story (the veto). */
   countriesConflict(i: number, j: number): boolean {
     const [a, b] = [this.profiles[i]!, this.profiles[j]!];
     return a.namesCountries && b.namesCountries && !a.countries.some((c) => b.countries.includes(c));
+  }
+
+  private onlyPlacesShared(i: number, j: number): boolean {
+    const a = this.text[i]!.ids;
+    const b = this.text[j]!.ids;
+    let shared = false;
+    for (let x = 0, y = 0; x < a.length && y < b.length; ) {
+      if (a[x]! < b[y]!) x++;
+      else if (a[x]! > b[y]!) y++;
+      else {
+        if (!this.isPlace[a[x]!]) return false;
+        shared = true;
+        x++;
+        y++;
+      }
+    }
+    return shared;
   }
 
   private rarestShared(i: number, j: number): number {
@@ -148,7 +193,7 @@ export function cosine(a: Sparse, b: Sparse): number {
  * Unit TF-IDF vectors of every profile (IDF ln(1 + N / df) over them), from the weighted words `each` adds
  * for a profile. Ids are numbered per call; one scratch array per call, no map per article.
  */
-function tfidfVectors(profiles: readonly ArticleProfile[], each: (p: ArticleProfile, add: (word: string, weight: number) => void) => void): { vectors: Sparse[]; idf: Float64Array } {
+function tfidfVectors(profiles: readonly ArticleProfile[], each: (p: ArticleProfile, add: (word: string, weight: number) => void) => void): { vectors: Sparse[]; idf: Float64Array; words: string[] } {
   const ids = new Map<string, number>();
   let df = new Int32Array(1024);
   let counts = new Float64Array(1024);
@@ -173,6 +218,7 @@ function tfidfVectors(profiles: readonly ArticleProfile[], each: (p: ArticleProf
     }
     return vector;
   });
+  const words = [...ids.keys()];
   const idf = new Float64Array(ids.size);
   for (let id = 0; id < ids.size; id++) idf[id] = Math.log(1 + profiles.length / df[id]!);
   for (const v of raw) {
@@ -184,7 +230,7 @@ function tfidfVectors(profiles: readonly ArticleProfile[], each: (p: ArticleProf
     const length = Math.sqrt(norm) || 1;
     for (let k = 0; k < v.weights.length; k++) v.weights[k] = v.weights[k]! / length;
   }
-  return { vectors: raw, idf };
+  return { vectors: raw, idf, words };
 }
 
 function grow<T extends Int32Array | Float64Array>(array: T): T {

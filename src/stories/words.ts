@@ -88,7 +88,8 @@ export function termsOf({ words, cjkPairs }: FoldedText): string[] {
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
     const first = word.charCodeAt(0);
     if (first >= 48 && first <= 57 && /^\d+$/.test(word)) continue;
-    const t = term(word);
+    // A place that stands for a country is kept whole (not stemmed): the grouping knows it as a place.
+    const t = placeOf(word)?.isCountry ? word : term(word);
     if (t.length >= 2 && !STOP_WORDS.has(t)) out.push(t);
   }
   return out;
