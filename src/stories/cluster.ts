@@ -35,11 +35,11 @@ export const MIN_TEXT_COSINE = 0.02;
  * Pairs less likely than this are left out of the grouping (counted 0 in means). On the corpora, any floor
  * from 0.01 to 0.1 gives the same stories; 0.05 halves the pairs kept on a 7,500-article window.
  */
-const MIN_PROBABILITY = 0.05;
+const MIN_PROBABILITY = 0.2;
 /** How many most similar articles each article is compared with. */
 export const NEIGHBOURS = 30;
 /** Words in more than this share of the window (and more than COMMON_MIN_DF articles) are not searched. */
-const COMMON_SHARE = 0.02;
+const COMMON_SHARE = 0.01;
 const COMMON_MIN_DF = 50;
 
 export interface ClusterArticle {
