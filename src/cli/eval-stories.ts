@@ -5,7 +5,12 @@
 // mistakes by name. The last lines are the figures.
 //   --cross-validate A.json B.json ...  each corpus grouped with weights fitted on the others (in memory)
 //   --fit A.json B.json ...             weights fitted on every pair of every corpus, to paste into same-story.ts
+//   --ablate A.json B.json ...          the cross-validation again with each measure left out in turn
+//   --together A.json B.json ...        all the corpora in one window (each moved to start at the same hour),
+//                                       grouped in memory with the shipped weights: a denser window, as production's
 //   --mistakes N                        how many mistakes to list (default 12)
+//   --arrival                           also push the articles newest first, and say how many foreign pairs
+//                                       the two arrival orders group alike
 // A file that is not a corpus: one line naming what is wrong, exit code 2.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -13,6 +18,7 @@ import { parseCorpus, type Corpus } from "../editorial/corpus";
 import { fitWeights, groupAndScore, labelledPairs } from "../editorial/fit";
 import { loadCorpusThroughService } from "../editorial/load-corpus";
 import { scoreStories, type Scores } from "../editorial/score";
+import type { ClusterOptions } from "../stories/cluster";
 import { FEATURES, type Weights } from "../stories/same-story";
 
 const args = process.argv.slice(2);
@@ -21,7 +27,8 @@ const flag = (name: string) => {
   if (i >= 0) args.splice(i, 1);
   return i >= 0;
 };
-const mode = flag("--fit") ? "fit" : flag("--cross-validate") ? "cross-validate" : "score";
+const arrival = flag("--arrival");
+const mode = flag("--fit") ? "fit" : flag("--cross-validate") ? "cross-validate" : flag("--ablate") ? "ablate" : flag("--together") ? "together" : "score";
 let mistakes = 12;
 const m = args.indexOf("--mistakes");
 if (m >= 0) {
@@ -48,22 +55,36 @@ if (mode === "fit") {
   const positives = pairs.reduce((n, p) => n + p.y.filter(Boolean).length, 0);
   console.log(`Fitted on ${pairs.reduce((n, p) => n + p.y.length, 0)} compared pairs (${positives} same-story) of ${corpora.map((c) => c.name).join(", ")}:`);
   console.log(formatWeights(weights));
-} else if (mode === "cross-validate") {
+} else if (mode === "together") {
+  const merged = togetherInOneWindow(corpora.map((c) => c.corpus));
+  const s = groupAndScore(merged);
+  const source = new Map(corpora.flatMap((c, k) => c.corpus.articles.map((a) => [a.id, k] as const)));
+  console.log(`${corpora.length} corpora in one window (${merged.articles.length} articles), grouped in memory with the shipped weights:`);
+  console.log(`  ${summaryLine(s)}`);
+  const within = pairsWithin(merged, s, source);
+  console.log(`  pairs within one corpus: precision ${f2(within.precision)}, recall ${f2(within.recall)}; pairs joined across corpora: ${within.across}`);
+} else if (mode === "cross-validate" || mode === "ablate") {
   const pairs = corpora.map((c) => labelledPairs(c.corpus));
-  const rows: Array<[string, Scores]> = corpora.map((c, k) => {
-    const others = pairs.filter((_, j) => j !== k);
-    const weights = fitWeights({ x: others.flatMap((p) => p.x), y: others.flatMap((p) => p.y) });
-    return [c.name, groupAndScore(c.corpus, { weights })];
-  });
-  console.log("Leave one corpus out: each grouped (in memory, all at once) with weights fitted on the others.");
-  for (const [name, s] of rows) console.log(`${name}: ${summaryLine(s)}`);
-  const sum = (f: (s: Scores) => number) => rows.reduce((n, [, s]) => n + f(s), 0);
-  const [tp, fp, fn] = [sum((s) => s.pairs.tp), sum((s) => s.pairs.fp), sum((s) => s.pairs.fn)];
-  const [p, r] = [tp / (tp + fp), tp / (tp + fn)];
-  console.log(
-    `all ${rows.length}: precision ${f2(p)}, recall ${f2(r)}, F1 ${f2((2 * p * r) / (p + r))}; look-alikes joined ${sum((s) => s.nearMisses.joined)}/${sum((s) => s.nearMisses.total)}; ` +
-      `overlooked right ${sum((s) => s.overlooked.right)}/${sum((s) => s.overlooked.total)}; US-only joined ${sum((s) => s.usOnly.joined)}/${sum((s) => s.usOnly.total)}`,
-  );
+  const crossValidate = (without: number | null, options: ClusterOptions = {}): Array<[string, Scores]> =>
+    corpora.map((c, k) => {
+      const others = pairs.filter((_, j) => j !== k);
+      const x = others.flatMap((p) => p.x).map((row) => (without === null ? row : row.map((v, f) => (f === without ? 0 : v))));
+      const weights = fitWeights({ x, y: others.flatMap((p) => p.y) });
+      return [c.name, groupAndScore(c.corpus, { ...options, weights })];
+    });
+  if (mode === "cross-validate") {
+    console.log("Leave one corpus out: each grouped (in memory, all at once) with weights fitted on the others.");
+    const rows = crossValidate(null);
+    for (const [name, s] of rows) console.log(`${name}: ${summaryLine(s)}`);
+    console.log(`all ${rows.length}: ${pooledLine(rows)}`);
+  } else {
+    console.log("Leave one corpus out, with each measure left out in turn (pooled over the corpora):");
+    console.log(`all measures: ${pooledLine(crossValidate(null))}`);
+    FEATURES.forEach((feature, k) => console.log(`without ${feature}: ${pooledLine(crossValidate(k))}`));
+    console.log(`single linkage (chaining): ${pooledLine(crossValidate(null, { linkage: "single" }))}`);
+    console.log(`no country veto: ${pooledLine(crossValidate(null, { noVeto: true }))}`);
+    console.log(`US coverage without the shared-country check: ${pooledLine(crossValidate(null, { anyCoverage: true }))}`);
+  }
 } else {
   for (const { name, corpus } of corpora) {
     const loaded = await loadCorpusThroughService(corpus);
@@ -82,8 +103,79 @@ if (mode === "fit") {
     console.log(`  look-alike pairs joined: ${s.nearMisses.joined} of ${s.nearMisses.total}`);
     console.log(`  overlooked right: ${s.overlooked.right} of ${s.overlooked.total} (${f2(s.overlooked.right / Math.max(1, s.overlooked.total))})`);
     console.log(`  US-only articles joined to a foreign story: ${s.usOnly.joined} of ${s.usOnly.total}; US articles on their story: ${s.usAttached.right} of ${s.usAttached.total}`);
+    if (arrival) {
+      const reversed = await loadCorpusThroughService(corpus, "reversed");
+      const agreement = pairAgreement(corpus, loaded.stories, reversed.stories);
+      console.log(`  arrival order: pushed newest first, ${agreement.same} of ${agreement.total} foreign pairs grouped alike (${((100 * agreement.same) / agreement.total).toFixed(2)} %)`);
+    }
     console.log(`  articles refused: ${loaded.refused.length} of ${corpus.articles.length}`);
   }
+}
+
+/** The corpora as one, each moved in time to start at the first one's first hour. */
+function togetherInOneWindow(list: Corpus[]): Corpus {
+  const start = Math.min(...list[0]!.articles.map((a) => Date.parse(a.published)));
+  const out: Corpus = { articles: [], stories: [], near_misses: [], us_only: [] };
+  for (const c of list) {
+    const shift = start - Math.min(...c.articles.map((a) => Date.parse(a.published)));
+    out.articles.push(...c.articles.map((a) => ({ ...a, published: new Date(Date.parse(a.published) + shift).toISOString() })));
+    out.stories.push(...c.stories);
+    out.near_misses.push(...c.near_misses);
+    out.us_only.push(...c.us_only);
+  }
+  return out;
+}
+
+/** Pairwise precision and recall over foreign pairs from one corpus, and wrong pairs across corpora. */
+function pairsWithin(merged: Corpus, scores: Scores, source: Map<string, number>): { precision: number; recall: number; across: number } {
+  const predicted = new Map<string, number>();
+  scores.predicted.forEach((story, k) => story.forEach((id) => predicted.set(id, k)));
+  const gold = new Map(merged.stories.flatMap((s) => s.article_ids.map((id) => [id, s.id] as const)));
+  const foreign = merged.articles.filter((a) => !a.reference).map((a) => a.id);
+  let [tp, fp, fn, across] = [0, 0, 0, 0];
+  for (let i = 0; i < foreign.length; i++) {
+    for (let j = i + 1; j < foreign.length; j++) {
+      const [a, b] = [foreign[i]!, foreign[j]!];
+      const together = predicted.has(a) && predicted.get(a) === predicted.get(b);
+      if (source.get(a) !== source.get(b)) {
+        if (together) across++;
+        continue;
+      }
+      const same = gold.get(a) === gold.get(b);
+      if (same && together) tp++;
+      else if (together) fp++;
+      else if (same) fn++;
+    }
+  }
+  return { precision: tp / (tp + fp), recall: tp / (tp + fn), across };
+}
+
+/** Foreign pairs that two groupings treat alike (both together or both apart). */
+function pairAgreement(corpus: Corpus, a: string[][], b: string[][]): { same: number; total: number } {
+  const storyOf = (stories: string[][]) => new Map(stories.flatMap((s, k) => s.map((id) => [id, k] as const)));
+  const [sa, sb] = [storyOf(a), storyOf(b)];
+  const foreign = corpus.articles.filter((x) => !x.reference).map((x) => x.id);
+  let [same, total] = [0, 0];
+  for (let i = 0; i < foreign.length; i++) {
+    for (let j = i + 1; j < foreign.length; j++) {
+      const [x, y] = [foreign[i]!, foreign[j]!];
+      const inA = sa.has(x) && sa.get(x) === sa.get(y);
+      const inB = sb.has(x) && sb.get(x) === sb.get(y);
+      total++;
+      if (inA === inB) same++;
+    }
+  }
+  return { same, total };
+}
+
+function pooledLine(rows: Array<[string, Scores]>): string {
+  const sum = (f: (s: Scores) => number) => rows.reduce((n, [, s]) => n + f(s), 0);
+  const [tp, fp, fn] = [sum((s) => s.pairs.tp), sum((s) => s.pairs.fp), sum((s) => s.pairs.fn)];
+  const [p, r] = [tp / (tp + fp), tp / (tp + fn)];
+  return (
+    `precision ${f2(p)}, recall ${f2(r)}, F1 ${f2((2 * p * r) / (p + r))}; look-alikes joined ${sum((s) => s.nearMisses.joined)}/${sum((s) => s.nearMisses.total)}; ` +
+    `overlooked right ${sum((s) => s.overlooked.right)}/${sum((s) => s.overlooked.total)}; US-only joined ${sum((s) => s.usOnly.joined)}/${sum((s) => s.usOnly.total)}`
+  );
 }
 
 function summaryLine(s: Scores): string {

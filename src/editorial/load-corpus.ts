@@ -33,12 +33,18 @@ export interface LoadedCorpus {
   ms: number;
 }
 
-export async function loadCorpusThroughService(corpus: Corpus): Promise<LoadedCorpus> {
+/**
+ * `order`: the order the foreign articles are pushed in — publication order (as the news app pushes), or
+ * its reverse (to measure how much arrival order changes the stories). Each push's clock is its article's
+ * publication time either way, so nothing is refused for being "in the future".
+ */
+export async function loadCorpusThroughService(corpus: Corpus, order: "published" | "reversed" = "published"): Promise<LoadedCorpus> {
   const started = performance.now();
   const database = await openPglite(null);
   try {
     await migrateDatabase(database);
     const byTime = [...corpus.articles].sort((a, b) => a.published.localeCompare(b.published) || a.id.localeCompare(b.id));
+    const last = new Date(byTime[byTime.length - 1]!.published);
     let now = new Date(byTime[0]!.published);
     const deps: Deps = {
       db: database.db,
@@ -50,8 +56,11 @@ export async function loadCorpusThroughService(corpus: Corpus): Promise<LoadedCo
     };
     const app = createApp(deps);
     const refused: LoadedCorpus["refused"] = [];
-    for (const a of byTime.filter((a) => !a.reference)) {
-      now = new Date(a.published);
+    const foreign = byTime.filter((a) => !a.reference);
+    for (const a of order === "published" ? foreign : foreign.reverse()) {
+      // In publication order each push happens as its article is published; a backlog pushed newest
+      // first is pushed after the last one was.
+      now = order === "published" ? new Date(a.published) : last;
       const res = await app.request("/api/articles", {
         method: "POST",
         headers: { Authorization: `Bearer ${API_TOKEN}`, "Content-Type": "application/json" },

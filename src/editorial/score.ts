@@ -14,6 +14,8 @@ export interface Mistake {
 }
 
 export interface Scores {
+  /** The predicted stories scored, foreign articles left ungrouped each a story of its own. */
+  predicted: PredictedStory[];
   pairs: { tp: number; fp: number; fn: number; precision: number; recall: number; f1: number };
   nearMisses: { joined: number; total: number };
   overlooked: { right: number; total: number };
@@ -132,7 +134,10 @@ export function scoreStories(corpus: Corpus, predicted: PredictedStory[]): Score
   }
   mistakes.sort((x, y) => y.weight - x.weight || x.kind.localeCompare(y.kind) || x.text.localeCompare(y.text));
 
+  const byStory = new Map<number, string[]>();
+  for (const [id, p] of predOf) byStory.set(p, [...(byStory.get(p) ?? []), id]);
   return {
+    predicted: [...byStory.values()],
     pairs: { tp, fp, fn, precision, recall, f1 },
     nearMisses: { joined: nearJoined, total: corpus.near_misses.length },
     overlooked: { right: overlookedRight, total: corpus.stories.length },

@@ -68,6 +68,14 @@ export interface StoryPlan {
 export interface ClusterOptions {
   weights?: Weights;
   threshold?: number;
+  /**
+   * For measuring the method (`npm run eval:stories -- --ablate`): "single" joins any two groups with one
+   * pair at the threshold (chaining, as the single pass this replaced could); `noVeto` lets groups naming
+   * different countries merge; `anyCoverage` lets a US report cover a story it shares no country with.
+   */
+  linkage?: "average" | "single";
+  noVeto?: boolean;
+  anyCoverage?: boolean;
   /** Probability at or above which a US report counts as coverage (default: `threshold`). */
   coverageThreshold?: number;
   windowHours?: number;
@@ -98,8 +106,8 @@ export function groupArticles(articles: readonly ClusterArticle[], options: Clus
 
   const foreign = articles.map((_, i) => i).filter((i) => !articles[i]!.isReference);
   const us = articles.map((_, i) => i).filter((i) => articles[i]!.isReference);
-  const places = (i: number) => (window.profiles[i]!.namesCountries ? window.profiles[i]!.countries : null);
-  const stories = averageLinkage(foreign, edges, threshold, places);
+  const places = (i: number) => (!options.noVeto && window.profiles[i]!.namesCountries ? window.profiles[i]!.countries : null);
+  const stories = options.linkage === "single" ? singleLinkage(foreign, edges, threshold) : averageLinkage(foreign, edges, threshold, places);
 
   // US coverage: the story holding the US article's most similar foreign article, when every article of
   // that story shares a non-US country with it.
@@ -113,7 +121,7 @@ export function groupArticles(articles: readonly ClusterArticle[], options: Clus
     for (let n = 0; n < edges.of[u]!.length; n++) {
       const [i, p] = [edges.of[u]![n]!, edges.probability[u]![n]!];
       const k = storyOf.get(i);
-      if (k === undefined || p < bestP || !stories[k]!.every((m) => coversPlace(window.profiles[u]!, window.profiles[m]!))) continue;
+      if (k === undefined || p < bestP || (!options.anyCoverage && !stories[k]!.every((m) => coversPlace(window.profiles[u]!, window.profiles[m]!)))) continue;
       [best, bestP] = [k, p];
     }
     if (best >= 0) coverage[best]!.push(u);
@@ -377,6 +385,26 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /** Some set of `a` and some set of `b` have no country in common. */
 function conflicting(a: Array<readonly string[]>, b: Array<readonly string[]>): boolean {
   return a.some((x) => b.some((y) => !x.some((c) => y.includes(c))));
+}
+
+/** Groups joined by any pair at the threshold (connected components): for measuring what chaining costs. */
+function singleLinkage(members: number[], edges: Neighbours, threshold: number): number[][] {
+  const parent = new Map(members.map((i) => [i, i]));
+  const find = (i: number): number => {
+    const p = parent.get(i)!;
+    if (p === i) return i;
+    const root = find(p);
+    parent.set(i, root);
+    return root;
+  };
+  for (const i of members) {
+    edges.of[i]!.forEach((j, n) => {
+      if (parent.has(j) && edges.probability[i]![n]! >= threshold) parent.set(find(i), find(j));
+    });
+  }
+  const groups = new Map<number, number[]>();
+  for (const i of members) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
+  return [...groups.values()];
 }
 
 /** A binary max-heap of (mean, a, b) in flat arrays: higher mean first, then the smaller pair (so the
