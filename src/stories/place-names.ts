@@ -22,7 +22,12 @@ const places = new Map<string, Place>(
   Object.entries(PLACE_NAMES).map(([phrase, value]) => [phrase, { code: value.slice(0, 2), isCountry: !value.endsWith(":state") }]),
 );
 const abbreviations = new Map(Object.entries(PLACE_ABBREVIATIONS));
-const LONGEST_PHRASE = Math.max(...[...places.keys()].map((k) => k.split(" ").length));
+/** Per first word of a place's name, how many words its longest name has ("papua" → 3). */
+const longestFrom = new Map<string, number>();
+for (const phrase of places.keys()) {
+  const parts = phrase.split(" ");
+  longestFrom.set(parts[0]!, Math.max(longestFrom.get(parts[0]!) ?? 0, parts.length));
+}
 /** A capitalised word before a match that makes it part of another name: "West New Britain", "New Guinea". */
 const NAME_PREFIX = /^(New|West|East|North|South|Upper|Lower|Central|Nueva|Nova|Nouvelle|Little|Great)$/;
 
@@ -32,21 +37,25 @@ export function placeOf(foldedWord: string): Place | undefined {
 
 /** ISO codes of the countries `text` names, in order of first mention. */
 export function countriesNamed(text: string): string[] {
-  const raw = text.split(/[^\p{L}\p{N}.’'-]+/u).map((w) => w.replace(/['’]s$/u, "").replace(/^[.'’-]+|[.'’-]+$/g, "")).filter(Boolean);
-  // Folded only where a phrase may start (a capital) and the words after it: most words are neither.
-  const foldedWords: Array<string | undefined> = [];
-  const folded = { slice: (from: number, to: number) => raw.slice(from, to).map((w, k) => (foldedWords[from + k] ??= foldPlaceName(w))) };
+  const words = text.split(/[^\p{L}\p{N}.’'-]+/u);
+  // Cleaned and folded only where a phrase may start (a capital) and the words after it: most words are neither.
+  const cleaned: Array<string | undefined> = [];
+  const folded: Array<string | undefined> = [];
+  const clean = (k: number) => (cleaned[k] ??= words[k]!.replace(/['’]s$/u, "").replace(/^[.'’-]+|[.'’-]+$/g, ""));
+  const fold = (k: number) => (folded[k] ??= foldPlaceName(clean(k)));
   const found: string[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const word = raw[i]!;
-    const first = word.charCodeAt(0);
-    if (first >= 97 && first <= 122) continue; // a-z: no capital
-    if (!/^\p{Lu}/u.test(word)) continue;
-    if (i > 0 && NAME_PREFIX.test(raw[i - 1]!)) continue;
+  for (let i = 0; i < words.length; i++) {
+    const first = words[i]!.charCodeAt(0);
+    if (!(first >= 65 && first <= 90) && !(first > 127 && /^\p{Lu}/u.test(words[i]!))) continue; // no capital
+    const word = clean(i);
+    if (i > 0 && NAME_PREFIX.test(clean(i - 1))) continue;
     const abbreviation = /^[A-Z.]{2,5}$/.test(word) ? abbreviations.get(word.replace(/\./g, "")) : undefined;
     let match: { code: string; words: number } | undefined = abbreviation ? { code: abbreviation, words: 1 } : undefined;
-    for (let n = Math.min(LONGEST_PHRASE, raw.length - i); n >= 1 && !match; n--) {
-      const place = places.get(folded.slice(i, i + n).join(" "));
+    const longest = longestFrom.get(fold(i).split(" ")[0]!) ?? 0;
+    for (let n = Math.min(longest, words.length - i); n >= 1 && !match; n--) {
+      const phrase: string[] = [];
+      for (let k = i; k < i + n; k++) phrase.push(fold(k));
+      const place = places.get(phrase.join(" "));
       if (place) match = { code: place.code, words: n };
     }
     if (!match) continue;
