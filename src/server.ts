@@ -33,6 +33,13 @@ async function main() {
       })
     : undefined;
 
+  // A port already taken (another `npm start`?) is a setting to change, said in one line, not a stack trace.
+  server?.on("error", (error: NodeJS.ErrnoException) => {
+    const why = error.code === "EADDRINUSE" ? "is already in use" : error.code === "EACCES" ? "may not be used by this user" : `cannot be listened on (${error.code ?? error.message})`;
+    log.error(`${config.HOST}:${config.PORT} ${why}: stop the other process or set PORT (or HOST) to another value`);
+    void database.close().finally(() => process.exit(1));
+  });
+
   const jobs = parts.jobs ? startJobs(deps, drainer) : undefined;
   if (!parts.web) log.info("running the scheduled jobs only", { role, tick: config.TICK_CRON, ingest: config.INGEST_CRON, database: database.kind, mail: outbox ? "local outbox" : "resend" });
 
