@@ -6,8 +6,8 @@ import type { Db } from "../../db/client";
 import { articlesForClustering, attachArticles, oldestUnclusteredAt, type ClusterRow } from "../../db/queries/articles";
 import { countTrackedUsOutlets } from "../../db/queries/sources";
 import { deleteStoriesWithoutArticles, insertStories, reserveStoryIds, saveStories, storyCoverage, type NewStoryRow } from "../../db/queries/stories";
-import { profileArticle, type ArticleProfile } from "../stories/article-profile";
-import { WINDOW_HOURS, planStories, type ClusterArticle, type ClusterOptions, type StoryPlan } from "../stories/cluster";
+import { WINDOW_HOURS, planStories, type ClusterOptions, type StoryPlan } from "../stories/cluster";
+import { withProfiles } from "./article-profiles";
 import { scoreOverlooked } from "../stories/overlooked";
 
 const CLUSTER_LOCK = 727_002;
@@ -73,30 +73,6 @@ export async function clusterPendingArticles(db: Db, now: Date, options: Cluster
       storiesUpdated: touched.size - fresh.length,
     };
   });
-}
-
-/**
- * Profiles of the articles this process grouped before (each run regroups the whole window, and an
- * article does not change once stored): profiling is most of a small run's cost. Keyed by id and checked
- * against everything the profile is made of (several databases may share a process). Bounded.
- */
-const profiles = new Map<number, { row: ClusterRow; profile: ArticleProfile }>();
-const PROFILES_KEPT = 20_000;
-
-function withProfiles(rows: ClusterRow[]): Array<ClusterRow & ClusterArticle> {
-  if (profiles.size + rows.length > PROFILES_KEPT) profiles.clear();
-  return rows.map((row) => {
-    let known = profiles.get(row.id);
-    if (!known || !sameText(known.row, row)) {
-      known = { row, profile: profileArticle(row) };
-      profiles.set(row.id, known);
-    }
-    return { ...row, profile: known.profile };
-  });
-}
-
-function sameText(a: ClusterRow, b: ClusterRow): boolean {
-  return a.title === b.title && a.summary === b.summary && a.country === b.country && a.isReference === b.isReference && a.publishedAt.getTime() === b.publishedAt.getTime();
 }
 
 function newStoryRow(id: number, plan: StoryPlan, byId: Map<number, ClusterRow>): NewStoryRow {

@@ -3,6 +3,7 @@
 import type { SQLWrapper } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { insertArticles, type NewArticle } from "../../db/queries/articles";
+import { rememberProfiles } from "./article-profiles";
 
 export interface StoreResult {
   /** Inserted articles, by canonical URL. */
@@ -17,5 +18,12 @@ export async function storeArticles(db: Db, rows: NewArticle[], alongside?: SQLW
   const unique = rows.filter((r) => (seen.has(r.url) ? false : (seen.add(r.url), true)));
   const inserted = await insertArticles(db, unique, alongside);
   const created = new Map(inserted.map((r) => [r.url, r.id]));
+  const byUrl = new Map(unique.map((r) => [r.url, r]));
+  rememberProfiles(
+    inserted.map(({ id, url }) => {
+      const r = byUrl.get(url)!;
+      return { id, title: r.title, summary: r.summary ?? "", country: r.country, isReference: r.isReference ?? false, publishedAt: r.publishedAt };
+    }),
+  );
   return { created, duplicates: rows.length - created.size };
 }
