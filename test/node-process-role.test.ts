@@ -158,9 +158,11 @@ describe.skipIf(!onPostgres)("a split on PostgreSQL", () => {
         return false;
       };
       expect(await until(mailed, 45_000), r.output()).toBe(true);
+      // The tick logs its summary after the email is written: wait for the line rather than race it.
+      const ticked = /"msg":"digest tick".*"sent":[1-9]/;
+      expect(await until(async () => ticked.test(r.output()), 15_000), r.output()).toBe(true);
       const log = r.output();
       expect(log).toContain('"msg":"running the scheduled jobs only"');
-      expect(log).toMatch(/"msg":"digest tick".*"sent":[1-9]/);
       expect(log).not.toContain('"msg":"listening"');
       expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => "answered", () => "refused")).toBe("refused");
     } finally {

@@ -93,8 +93,11 @@ describe("the Worker's digest tick", () => {
     const limits = { tickSubscribers: 1_000, tickBatches: 2, ingestSources: 10, planSubscribers: 1_000, queueRetrySeconds: 30 };
     await workerTick(w.deps, limits);
     // Two provider requests in this trigger's budget: two confirmations; the third, and the digest, wait.
+    // (The drainer handles a few rows at once, so which two of the three got the budget varies.)
     expect(w.fake.requests).toHaveLength(2);
-    expect(w.fake.sent.map((e) => e.to[0]).sort()).toEqual(["late1@example.com", "late2@example.com"]);
+    const first = w.fake.sent.map((e) => e.to[0]!);
+    expect(new Set(first).size).toBe(2);
+    for (const to of first) expect(["late1@example.com", "late2@example.com", "late3@example.com"]).toContain(to);
     expect(await queuedMailCount(w.db)).toBe(1);
     for (let trigger = 0; trigger < 3; trigger++) {
       w.clock.advance(5 * 60_000);
