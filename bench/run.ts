@@ -21,7 +21,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { DEFAULT_POSTGRES_URL } from "./databases";
-import { benchIngestion, type IngestFigures } from "./ingest";
+import { benchIngestionInChild, type IngestFigures } from "./ingest";
 import { benchRendering, type RenderFigures } from "./render-only";
 import { benchMorning, type MorningFigures } from "./morning";
 import { machine, markdownTable, targetsOf, type BenchResult } from "./report";
@@ -146,8 +146,8 @@ try {
     say(`  ${rendering.fullMs.toFixed(3)} ms vs ${rendering.assembledFreshMs.toFixed(3)} ms (fresh renderer) / ${rendering.assembledCachedMs.toFixed(3)} ms (parts cached) per digest`);
   }
   if (only.has("ingest")) {
-    if (baseUrl) ingestion.push(await benchIngestion({ feeds: settings.feeds, items: settings.items, baseUrl, log: say }));
-    ingestion.push(await benchIngestion({ feeds: settings.feeds, items: settings.items, log: say }));
+    if (baseUrl) ingestion.push(await benchIngestionInChild({ feeds: settings.feeds, items: settings.items, baseUrl, log: say }));
+    ingestion.push(await benchIngestionInChild({ feeds: settings.feeds, items: settings.items, log: say }));
   }
   if (only.has("web")) {
     const source = kept[0];
