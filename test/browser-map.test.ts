@@ -3,27 +3,19 @@
 // a phone and tap a small country; run axe-core on the home, manage and a country page at desktop and
 // phone sizes; measure what the page with the map weighs. Screenshots land in test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createApp } from "../src/app";
-import { testConfig } from "../src/config";
-import { silentLogger } from "../src/log";
-import { createOutboxMailer } from "../src/mail/outbox-mailer";
-import { createMailDrainer, type MailDrainer } from "../src/node/mail-drainer";
+import type { MailDrainer } from "../src/node/mail-drainer";
 import { findSubscriberByEmail, insertSubscriber } from "../db/queries/subscribers";
 import { ingestPushedArticles } from "../src/ingest/push";
-import { seedSources } from "../src/ingest/seed-sources";
-import { readSourceCatalog } from "../src/feeds/source-catalog";
 import { linkFor } from "../src/tokens";
 import type { Deps } from "../src/deps";
 import type { PushedArticle } from "../src/ingest/pushed-article";
-import { createTestDatabase, type TestDatabase } from "./helpers/db";
+import type { TestDatabase } from "./helpers/db";
+import { startServedApp, type ServedApp } from "./helpers/served-app";
 import { launchBrowser, runBrowserTests, SCREENSHOTS } from "./helpers/browser";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -31,7 +23,7 @@ const DESKTOP = { width: 1100, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
 let database: TestDatabase;
-let server: ServerType;
+let served: ServedApp;
 let browser: Browser;
 let base = "";
 let deps: Deps;
@@ -80,26 +72,9 @@ const pushed = (a: Partial<PushedArticle> & Pick<PushedArticle, "url" | "title" 
 
 describe.runIf(runBrowserTests)("the world map and country pages in a real browser", { timeout: 180_000 }, () => {
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const outbox = createOutboxMailer(mkdtempSync(join(tmpdir(), "wd-outbox-")));
-    let app: ReturnType<typeof createApp> | undefined;
-    server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: "127.0.0.1" });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    deps = {
-      db: database.db,
-      dbKind: database.kind,
-      config: testConfig({ publicUrl: base, SEND_RATE_PER_SECOND: 100 }),
-      clock: () => new Date(),
-      mailer: outbox,
-      log: silentLogger,
-      outbox,
-    };
-    // As npm start wires it: the subscribe form queues the request, the drainer acts on it after the answer.
-    drainer = createMailDrainer(deps);
-    app = createApp({ ...deps, mailQueued: drainer.kick });
-    // The outlet catalog as start-up seeds it, and a morning's news through the real push path.
-    await seedSources(database.db, readSourceCatalog());
+    served = await startServedApp();
+    ({ database, base, deps, drainer } = served);
+    // A morning's news through the real push path.
     await ingestPushedArticles(deps, [
       pushed({
         url: "https://nation.example/climate-finance",
@@ -160,9 +135,7 @@ describe.runIf(runBrowserTests)("the world map and country pages in a real brows
 
   afterAll(async () => {
     await browser?.close();
-    await drainer?.stop();
-    server?.close();
-    await database?.drop();
+    await served?.close();
   });
 
   it("ticks Kenya by a click on the map and Japan by keyboard, and the confirmation email names both", async () => {

@@ -2,29 +2,20 @@
 // outbox, confirm, manage (add a country, switch to weekly), unsubscribe from an email's link, and the
 // one-click POST a mail provider sends. Screenshots of each page land in test-results/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
-import { serve, type ServerType } from "@hono/node-server";
 import type { Browser, Page } from "playwright-core";
-import { createApp } from "../src/app";
-import { testConfig } from "../src/config";
-import { silentLogger } from "../src/log";
-import { createOutboxMailer } from "../src/mail/outbox-mailer";
-import { createMailDrainer, type MailDrainer } from "../src/node/mail-drainer";
+import type { MailDrainer } from "../src/node/mail-drainer";
 import { linkFor } from "../src/tokens";
 import { findSubscriberByEmail, updateSubscriber } from "../db/queries/subscribers";
 import { ingestPushedArticles } from "../src/ingest/push";
 import { runTick } from "../src/digest/tick";
 import type { Deps } from "../src/deps";
-import { createTestDatabase, type TestDatabase } from "./helpers/db";
-import { seedSources } from "../src/ingest/seed-sources";
-import { readSourceCatalog } from "../src/feeds/source-catalog";
+import type { TestDatabase } from "./helpers/db";
+import { startServedApp, type ServedApp } from "./helpers/served-app";
 import { launchBrowser, runBrowserTests, SCREENSHOTS } from "./helpers/browser";
 
 let database: TestDatabase;
-let server: ServerType;
+let served: ServedApp;
 let browser: Browser;
 let base = "";
 let deps: Deps;
@@ -46,35 +37,14 @@ async function shot(page: Page, name: string) {
 
 describe.runIf(runBrowserTests)("in a real browser", { timeout: 120_000 }, () => {
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const outbox = createOutboxMailer(mkdtempSync(join(tmpdir(), "wd-outbox-")));
-    // Listen first, so PUBLIC_URL (links in emails) can name the real port.
-    let app: ReturnType<typeof createApp> | undefined;
-    server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: "127.0.0.1" });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    deps = {
-      db: database.db,
-      dbKind: database.kind,
-      config: testConfig({ publicUrl: base, SEND_RATE_PER_SECOND: 100 }),
-      clock: () => new Date(),
-      mailer: outbox,
-      log: silentLogger,
-      outbox,
-    };
-    // As npm start wires it: service emails are sent by the drainer right after the answer.
-    drainer = createMailDrainer(deps);
-    app = createApp({ ...deps, mailQueued: drainer.kick });
-    // The outlet catalog, as start-up seeds it: the form lists the countries it has outlets in.
-    await seedSources(database.db, readSourceCatalog());
+    served = await startServedApp();
+    ({ database, base, deps, drainer } = served);
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    server?.close();
-    await drainer?.stop();
-    await database?.drop();
+    await served?.close();
   });
 
   it("subscribe → confirm from the outbox → manage → unsubscribe, and one-click", async () => {
