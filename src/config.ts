@@ -52,6 +52,11 @@ export const envSchema = z.object({
   LIBRETRANSLATE_API_KEY: z.string().min(1).optional(),
   TICK_CRON: cron.default("* * * * *"),
   INGEST_CRON: cron.default("*/30 * * * *"),
+  /**
+   * Articles left untranslated (a quota or rate-limit stop) translated per ingestion run, newest first,
+   * while still in the grouping window; 0 never translates them later.
+   */
+  RETRANSLATE_PER_RUN: int(0, 10_000).default(200),
   DIGEST_MAX_PER_COUNTRY: int(1, 20).default(3),
   DIGEST_MAX_STORIES: int(1, 50).default(15),
   DIGEST_LATE_AFTER_HOURS: num(0.25, 24).default(6),

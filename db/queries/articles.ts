@@ -1,6 +1,6 @@
 // Articles: inserted once (deduplicated by canonical URL and by a feed's guid), attached to stories, purged
 // after the retention period.
-import { and, asc, eq, gte, isNull, lt, or, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNull, lt, or, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../client";
 import { articles } from "../schema";
 import { textArray } from "./array-literal";
@@ -134,6 +134,57 @@ export async function articlesForClustering(db: Db, since: Date): Promise<Cluste
     .from(articles)
     .where(or(gte(articles.publishedAt, since), isNull(articles.storyId)))
     .orderBy(asc(articles.publishedAt), asc(articles.id));
+}
+
+/** An article stored untranslated, with what translating it again needs (and what its profile is made of). */
+export interface UntranslatedArticle {
+  id: number;
+  originalTitle: string;
+  originalSummary: string;
+  language: string;
+  country: string;
+  isReference: boolean;
+  publishedAt: Date;
+}
+
+/**
+ * Real articles left untranslated (translation stopped on a quota or rate limit) published since `since`,
+ * newest first: the newest are the most likely to reach a digest. Sample articles are never sent to a paid
+ * translator.
+ */
+export async function untranslatedArticles(db: Db, since: Date, limit: number): Promise<UntranslatedArticle[]> {
+  if (limit <= 0) return [];
+  return db
+    .select({
+      id: articles.id,
+      originalTitle: articles.originalTitle,
+      originalSummary: articles.originalSummary,
+      language: articles.language,
+      country: articles.country,
+      isReference: articles.isReference,
+      publishedAt: articles.publishedAt,
+    })
+    .from(articles)
+    .where(and(eq(articles.untranslated, true), eq(articles.isSample, false), gte(articles.publishedAt, since)))
+    .orderBy(desc(articles.publishedAt), desc(articles.id))
+    .limit(limit);
+}
+
+/**
+ * Stores English text for articles that were untranslated, in one statement (three array parameters).
+ * Only rows still untranslated are changed (another process may have translated them meanwhile).
+ * Returns the ids updated.
+ */
+export async function saveTranslations(db: Db, rows: Array<{ id: number; title: string; summary: string }>): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const result = (await db.execute(sql`
+    update ${articles} set title = v.title, summary = v.summary, translated = true, untranslated = false
+    from unnest(${`{${rows.map((r) => Number(r.id)).join(",")}}`}::bigint[], ${textArray(rows.map((r) => r.title))}::text[],
+                ${textArray(rows.map((r) => r.summary))}::text[]) as v(id, title, summary)
+    where ${articles.id} = v.id and ${articles.untranslated}
+    returning ${articles.id} as id`)) as unknown;
+  const list = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ id: number | string }>;
+  return list.map((r) => Number(r.id));
 }
 
 /** Sets each article's story, in one statement (two array parameters). */

@@ -34,6 +34,7 @@ try {
     console.log(
       `Translation: ${summary.translation.translator ?? "none configured (non-English text kept as is)"}` +
         `${summary.translation.texts ? `, ${summary.translation.texts} texts` : ""}` +
+        `${summary.translation.retranslated ? `, ${summary.translation.retranslated} articles left untranslated earlier now translated` : ""}` +
         `${summary.translation.stoppedBecause ? ` — stopped: ${summary.translation.stoppedBecause}` : ""}.`,
     );
     const c = summary.clustering;

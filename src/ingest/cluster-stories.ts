@@ -27,12 +27,14 @@ export interface ClusterSummary {
  * WINDOW_HOURS before the oldest waiting one, so each waiting article meets every article it may share a
  * story with, and the stories come out the same whatever order the articles arrived in. Stories keep
  * their ids (see cluster.ts); only what changed is written, then every story that gained or lost an
- * article is rescored.
+ * article is rescored. `changedSince`: the oldest publication time of placed articles whose text changed
+ * (translated on a later run, retranslate-articles.ts): they wait for their story again, as a new one would.
  */
-export async function clusterPendingArticles(db: Db, now: Date, options: ClusterOptions = {}): Promise<ClusterSummary> {
+export async function clusterPendingArticles(db: Db, now: Date, options: ClusterOptions = {}, changedSince: Date | null = null): Promise<ClusterSummary> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CLUSTER_LOCK})`);
-    const oldest = await oldestUnclusteredAt(tx);
+    const waiting = await oldestUnclusteredAt(tx);
+    const oldest = waiting && changedSince ? new Date(Math.min(waiting.getTime(), changedSince.getTime())) : (waiting ?? changedSince);
     if (!oldest) return { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 };
 
     const rows = withProfiles(await articlesForClustering(tx, new Date(oldest.getTime() - WINDOW_HOURS * HOUR)));

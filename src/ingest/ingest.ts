@@ -1,7 +1,9 @@
 // One ingestion run: seed the catalog, fetch every due source (a few at a time; one bad feed never stops
 // the others), translate and store new items, group them into stories, score them, purge what is past
 // retention. Safe to call repeatedly and from several processes (see cluster-stories.ts); never throws
-// for a feed or translation problem. With no reachable real source, the offline sample feeds stand in.
+// for a feed or translation problem. Articles an earlier run left untranslated (its translation stopped)
+// are translated after the new items, a bounded number per run (retranslate-articles.ts). With no
+// reachable real source, the offline sample feeds stand in.
 // Pure of platform: how feeds are read, which outlets are seeded and how samples are translated are
 // injected — Node: src/node/ingest-deps.ts (nodeIngestDeps); Workers: src/worker/ingest-deps.ts.
 import type { Db } from "../../db/client";
@@ -15,6 +17,7 @@ import type { Translator } from "../translate/translator";
 import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
 import { ingestSource, type FeedLoader, type SourceOutcome } from "./ingest-source";
 import { mapWithConcurrency } from "./pool";
+import { retranslateArticles, type RetranslateResult } from "./retranslate-articles";
 import { seedSources } from "./seed-sources";
 import { startTranslationRun, type TranslationRun } from "./translate-items";
 
@@ -57,10 +60,11 @@ export interface IngestSummary {
   sourcesAdded: number;
   sources: SourceOutcome[];
   totals: { sources: number; fetched: number; new: number; duplicate: number; errors: number };
-  translation: { translator: string | null; texts: number; failures: number; stoppedBecause: string | null };
+  /** `retranslated`: articles an earlier run left untranslated, translated in this one. */
+  translation: { translator: string | null; texts: number; failures: number; stoppedBecause: string | null; retranslated: number };
   clustering: ClusterSummary;
   purged: { articles: number; stories: number; sampleArticles: number };
-  /** Where the time went: loading, translating and storing feeds; clustering and scoring; purging. */
+  /** Where the time went: loading, translating and storing feeds (and retranslating); clustering and scoring; purging. */
   timings: { sourcesMs: number; clusterMs: number; purgeMs: number };
   /** Set when the run did nothing because another run in this process was still going. */
   skipped?: string;
@@ -103,7 +107,17 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       summary.sources.push(...outcomes);
       return translation;
     });
-    const cluster = async () => mergeClustering(summary, await timed("clusterMs", () => clusterPendingArticles(deps.db, now)));
+    const cluster = async (changedSince: Date | null = null) =>
+      mergeClustering(summary, await timed("clusterMs", () => clusterPendingArticles(deps.db, now, {}, changedSince)));
+    // After the new items, with what is left of the run's translation; a failure here is logged, never the run's.
+    const retranslate = (translation: TranslationRun) => timed("sourcesMs", async (): Promise<RetranslateResult> => {
+      try {
+        return await retranslateArticles({ db: deps.db, log: deps.log, now }, translation, deps.config.RETRANSLATE_PER_RUN);
+      } catch (error) {
+        deps.log.error("translating untranslated articles failed", { error: error instanceof Error ? error.message : String(error) });
+        return { retranslated: 0, oldestPublishedAt: null };
+      }
+    });
 
     const mode = deps.config.SAMPLE_CONTENT;
     const samplesFirst = mode === "on" || (mode === "auto" && !(await anyRealSourceSucceeded(deps.db)));
@@ -119,16 +133,19 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
         );
       }
     }
+    let changedSince: Date | null = null;
     if (mode !== "on") {
       const due = await dueSources(deps.db, now, options.sources);
       const translation = await run(options.maxSources === undefined ? due : due.slice(0, options.maxSources), options.translator, loadFeed);
+      const again = await retranslate(translation);
+      changedSince = again.oldestPublishedAt;
       if (translation.textsTranslated > 0 || translation.failures > 0 || !samplesFirst) {
-        reportTranslation(summary, options.translator, translation);
+        reportTranslation(summary, options.translator, translation, again.retranslated);
       }
     }
     const realWorks = mode !== "on" && (await anyRealSourceSucceeded(deps.db));
     summary.mode = !samplesFirst ? "feeds" : mode === "on" ? "sample" : "feeds+sample";
-    await cluster();
+    await cluster(changedSince);
 
     await timed("purgeMs", async () => {
       if (mode === "off" || realWorks) {
@@ -169,19 +186,20 @@ function emptySummary(now: Date, translator: Translator | null): IngestSummary {
     sourcesAdded: 0,
     sources: [],
     totals: { sources: 0, fetched: 0, new: 0, duplicate: 0, errors: 0 },
-    translation: { translator: translator?.name ?? null, texts: 0, failures: 0, stoppedBecause: null },
+    translation: { translator: translator?.name ?? null, texts: 0, failures: 0, stoppedBecause: null, retranslated: 0 },
     clustering: { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 },
     purged: { articles: 0, stories: 0, sampleArticles: 0 },
     timings: { sourcesMs: 0, clusterMs: 0, purgeMs: 0 },
   };
 }
 
-function reportTranslation(summary: IngestSummary, translator: Translator | null, run: TranslationRun): void {
+function reportTranslation(summary: IngestSummary, translator: Translator | null, run: TranslationRun, retranslated = 0): void {
   summary.translation = {
     translator: translator?.name ?? null,
     texts: run.textsTranslated,
     failures: run.failures,
     stoppedBecause: run.stoppedBecause,
+    retranslated,
   };
 }
 
