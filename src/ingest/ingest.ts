@@ -12,6 +12,8 @@ import type { Config } from "../config";
 import type { SourceRecord } from "../feeds/types";
 import type { Logger } from "../log";
 import type { Translator } from "../translate/translator";
+import type { Embedder } from "../embeddings/embedder";
+import { embedWindowArticles, emptyEmbeddingSummary, type EmbeddingSummary } from "./article-embeddings";
 import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
 import { ingestSource, type FeedLoader, type SourceOutcome } from "./ingest-source";
 import { mapWithConcurrency } from "./pool";
@@ -28,6 +30,8 @@ export interface IngestDeps {
   catalog: () => SourceRecord[];
   /** Translator for the sample feeds (Node: their fixed table); null where there are none (Workers). */
   sampleTranslator: Translator | null;
+  /** The embedding model for the optional meaning measure (src/embeddings/); absent or null: lexical only. */
+  embedder?: Embedder | null;
 }
 
 export interface IngestOptions {
@@ -59,9 +63,11 @@ export interface IngestSummary {
   totals: { sources: number; fetched: number; new: number; duplicate: number; errors: number };
   translation: { translator: string | null; texts: number; failures: number; stoppedBecause: string | null };
   clustering: ClusterSummary;
+  /** Vectors computed for the meaning measure this run; model null when embeddings are off. */
+  embeddings: EmbeddingSummary;
   purged: { articles: number; stories: number; sampleArticles: number };
-  /** Where the time went: loading, translating and storing feeds; clustering and scoring; purging. */
-  timings: { sourcesMs: number; clusterMs: number; purgeMs: number };
+  /** Where the time went: loading, translating and storing feeds; embedding; clustering and scoring; purging. */
+  timings: { sourcesMs: number; embedMs: number; clusterMs: number; purgeMs: number };
   /** Set when the run did nothing because another run in this process was still going. */
   skipped?: string;
 }
@@ -71,7 +77,7 @@ const DAY = 86_400_000;
 
 export async function runIngestion(deps: IngestDeps, options: IngestOptions): Promise<IngestSummary> {
   const { now } = options;
-  const summary = emptySummary(now, options.translator);
+  const summary = emptySummary(now, options.translator, deps.embedder);
   if (running.has(deps.db)) return { ...summary, skipped: "another ingestion run is still going" };
   running.set(deps.db, true);
   const started = Date.now();
@@ -103,7 +109,12 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       summary.sources.push(...outcomes);
       return translation;
     });
-    const cluster = async () => mergeClustering(summary, await timed("clusterMs", () => clusterPendingArticles(deps.db, now)));
+    const embedder = deps.embedder ?? null;
+    const cluster = async () => {
+      if (embedder) mergeEmbeddings(summary, await timed("embedMs", () => embedWindowArticles(deps.db, embedder, deps.config, deps.log)));
+      const meaning = embedder ? { model: embedder.model, weight: deps.config.EMBEDDINGS_WEIGHT, midpoint: deps.config.EMBEDDINGS_MIDPOINT } : null;
+      mergeClustering(summary, await timed("clusterMs", () => clusterPendingArticles(deps.db, now, {}, meaning)));
+    };
 
     const mode = deps.config.SAMPLE_CONTENT;
     const samplesFirst = mode === "on" || (mode === "auto" && !(await anyRealSourceSucceeded(deps.db)));
@@ -151,6 +162,7 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       ...summary.totals,
       stories: summary.clustering,
       translation: summary.translation,
+      ...(embedder ? { embeddings: summary.embeddings } : {}),
       purged: summary.purged,
       ms: summary.durationMs,
       timings: summary.timings,
@@ -161,7 +173,7 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
   }
 }
 
-function emptySummary(now: Date, translator: Translator | null): IngestSummary {
+function emptySummary(now: Date, translator: Translator | null, embedder: Embedder | null | undefined): IngestSummary {
   return {
     startedAt: now,
     durationMs: 0,
@@ -171,8 +183,9 @@ function emptySummary(now: Date, translator: Translator | null): IngestSummary {
     totals: { sources: 0, fetched: 0, new: 0, duplicate: 0, errors: 0 },
     translation: { translator: translator?.name ?? null, texts: 0, failures: 0, stoppedBecause: null },
     clustering: { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 },
+    embeddings: emptyEmbeddingSummary(embedder),
     purged: { articles: 0, stories: 0, sampleArticles: 0 },
-    timings: { sourcesMs: 0, clusterMs: 0, purgeMs: 0 },
+    timings: { sourcesMs: 0, embedMs: 0, clusterMs: 0, purgeMs: 0 },
   };
 }
 
@@ -190,4 +203,10 @@ function mergeClustering(summary: IngestSummary, c: ClusterSummary): void {
   summary.clustering.storiesCreated += c.storiesCreated;
   summary.clustering.storiesUpdated += c.storiesUpdated;
   summary.clustering.articlesMoved += c.articlesMoved;
+}
+
+function mergeEmbeddings(summary: IngestSummary, e: EmbeddingSummary): void {
+  summary.embeddings.embedded += e.embedded;
+  summary.embeddings.failures += e.failures;
+  summary.embeddings.stoppedBecause ??= e.stoppedBecause;
 }
