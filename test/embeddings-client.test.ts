@@ -63,6 +63,12 @@ describe("OpenAI-compatible embeddings endpoint", () => {
     expect(await createOpenAiEmbedder({ url: server.url, model: "m", apiKey: "wrong" }).embed(["x"]).catch((e: Error) => e.message)).toBe("embeddings: HTTP 401");
   });
 
+  it("names a server that cannot be reached as an embeddings failure", async () => {
+    const closed = await startEmbeddingsServer();
+    await closed.close();
+    await expect(createOpenAiEmbedder({ url: closed.url, model: "m" }).embed(["x"])).rejects.toThrow(/^embeddings: /);
+  });
+
   it("stops waiting when the caller's deadline fires", async () => {
     server.script.push({ hang: true });
     const started = Date.now();

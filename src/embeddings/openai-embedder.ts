@@ -27,6 +27,10 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
         headers: { "content-type": "application/json", ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
         body: JSON.stringify({ model: options.model, input: texts }),
         ...(signal ? { signal } : {}),
+      }).catch((error: unknown) => {
+        // The caller's deadline speaks for itself; anything else (refused, reset, DNS) is named as ours.
+        if (signal?.aborted) throw error;
+        throw new EmbeddingError(`${SERVICE}: ${error instanceof Error ? error.message : String(error)}`);
       });
       if (!res.ok) {
         await res.body?.cancel().catch(() => {});

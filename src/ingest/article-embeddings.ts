@@ -80,6 +80,7 @@ function textOf(article: { title: string; summary: string }): string {
 // within a database): each grouping regroups the whole window and would otherwise read every vector again.
 const kept = new WeakMap<Db, { model: string; vectors: Map<number, Float32Array> }>();
 const VECTORS_KEPT = 20_000;
+const READ_CHUNK = 500;
 
 /**
  * The window's vectors of `model`, unit length, by article id (articles without one are absent). `db` may
@@ -89,7 +90,11 @@ export async function windowEmbeddings(db: Db, ids: number[], model: string, own
   let cache = kept.get(owner);
   if (!cache || cache.model !== model || cache.vectors.size + ids.length > VECTORS_KEPT) kept.set(owner, (cache = { model, vectors: new Map() }));
   const missing = ids.filter((id) => !cache.vectors.has(id));
-  for (const [id, vector] of await embeddingsOf(db, missing, model)) cache.vectors.set(id, unit(vector));
+  // In chunks: a chunk's bytes (hex text on postgres.js) are dropped before the next is read, so memory
+  // holds little more than the vectors themselves (a Worker has 128 MB).
+  for (let k = 0; k < missing.length; k += READ_CHUNK) {
+    for (const [id, vector] of await embeddingsOf(db, missing.slice(k, k + READ_CHUNK), model)) cache.vectors.set(id, unit(vector));
+  }
   const out = new Map<number, Float32Array>();
   for (const id of ids) {
     const v = cache.vectors.get(id);
