@@ -13,8 +13,11 @@ import { WINDOW_HOURS } from "../stories/cluster";
 
 /** Texts per request (OpenAI accepts 2,048; local servers and Workers AI fewer). */
 export const EMBED_BATCH = 64;
-/** Characters of title and summary sent per article (a summary is a paragraph; this bounds an odd one). */
-const MAX_TEXT = 2_000;
+/**
+ * Characters of title and summary sent per article: ~250 tokens, within the 512 of the smallest common
+ * models (some servers refuse longer input rather than truncate it). A summary is a paragraph anyway.
+ */
+const MAX_TEXT = 1_000;
 const HOUR = 3_600_000;
 
 export interface EmbeddingSummary {
