@@ -15,6 +15,7 @@ import { openPglite } from "../db/pglite";
 import { migrateDatabase } from "../db/migrate";
 import { candidateStoriesForAll } from "../db/queries/stories";
 import { testConfig } from "../src/config";
+import type { Embedder } from "../src/embeddings/embedder";
 import { silentLogger } from "../src/log";
 import { runIngestion } from "../src/ingest/ingest";
 import { nodeIngestDeps } from "../src/node/ingest-deps";
@@ -31,6 +32,8 @@ export interface IngestOptions {
   /** PostgreSQL server URL (a scratch database is created next to it), or PGlite when absent. */
   baseUrl?: string;
   log?: (line: string) => void;
+  /** Semantic embeddings on (what they cost): this model, every article embedded in the first run. */
+  embedder?: Embedder;
 }
 
 export interface IngestFigures {
@@ -119,7 +122,8 @@ export async function benchIngestion(options: IngestOptions): Promise<IngestFigu
     // Warm the parser on one feed (module loading is not ingestion), then time parsing alone.
     parse(catalog[0]!, now);
     const [, parseMs] = await time(() => catalog.forEach((s) => parse(s, now)));
-    const deps = nodeIngestDeps({ db: database.db, config: testConfig({ SAMPLE_CONTENT: "off" }), log: silentLogger, catalog: () => catalog, loadFeed: loadFromDisk });
+    const config = testConfig({ SAMPLE_CONTENT: "off", ...(options.embedder ? { EMBEDDINGS_PER_RUN: 100_000, EMBEDDINGS_TIMEOUT_MS: 120_000 } : {}) });
+    const deps = nodeIngestDeps({ db: database.db, config, log: silentLogger, catalog: () => catalog, loadFeed: loadFromDisk, embedder: options.embedder ?? null });
     const [first, firstRunMs] = await time(() => runIngestion(deps, { now, translator: null }));
     say(`${label}: ${options.feeds} feeds × ${options.items} items: first run ${firstRunMs} ms (${first.totals.new} articles, ${first.clustering.storiesCreated} stories; ${JSON.stringify(first.timings)}), parsing alone ${parseMs} ms`);
     const [second, secondRunMs] = await time(() => runIngestion(deps, { now: new Date(now.getTime() + 1_800_000), translator: null }));

@@ -2,7 +2,9 @@
 // Changing it? Run `npm run db:generate` (regenerates db/migrations from this file).
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
+  customType,
   boolean,
   index,
   integer,
@@ -217,6 +219,27 @@ export const articles = pgTable(
     index("articles_story_idx").on(t.storyId),
   ],
 );
+
+/**
+ * Float32 values, little-endian, as bytes. Not real[]: 4 bytes a dimension either way on disk, but a
+ * real[] crosses the wire as decimal text that both drivers parse number by number (a 1,024-dimension
+ * vector ~11 KB of text), while bytea comes back as bytes on PGlite and postgres.js alike and is read
+ * with one DataView pass. See db/queries/article-embeddings.ts.
+ */
+const float32Bytes = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+
+/**
+ * An article's meaning as a vector from the configured embedding model (src/embeddings/), computed once
+ * and kept with the model's name: a vector of another model is never compared with it.
+ */
+export const articleEmbeddings = pgTable("article_embeddings", {
+  articleId: bigint("article_id", { mode: "number" })
+    .primaryKey()
+    .references(() => articles.id, { onDelete: "cascade" }),
+  model: text("model").notNull(),
+  vector: float32Bytes("vector").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
 
 /** One story of a delivery as planned: article ids refer to `articles`. */
 export type DeliveryLayout = Array<{ story: number; country: string; lead: number; alternatives: number[] }>;

@@ -50,6 +50,21 @@ export const envSchema = z.object({
   DEEPL_BASE_URL: httpUrl.optional(),
   LIBRETRANSLATE_URL: httpUrl.optional(),
   LIBRETRANSLATE_API_KEY: z.string().min(1).optional(),
+  /**
+   * Optional semantic embeddings for story grouping (src/embeddings/): the full URL of an OpenAI-compatible
+   * embeddings endpoint (e.g. http://localhost:11434/v1/embeddings for Ollama), its model (required with
+   * the URL; on Workers with the AI binding and no URL, default @cf/baai/bge-m3) and key.
+   */
+  EMBEDDINGS_URL: httpUrl.optional(),
+  EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  EMBEDDINGS_MODEL: z.string().min(1).max(200).optional(),
+  /** The longest one run waits for the provider, all requests together; then grouping goes on without. */
+  EMBEDDINGS_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Articles embedded at most per run (the rest: the next run). */
+  EMBEDDINGS_PER_RUN: int(1, 100_000).default(500),
+  /** Logit added per unit of cosine above EMBEDDINGS_MIDPOINT (not fitted: see README). */
+  EMBEDDINGS_WEIGHT: num(0, 100).default(6),
+  EMBEDDINGS_MIDPOINT: num(-1, 1).default(0.6),
   TICK_CRON: cron.default("* * * * *"),
   INGEST_CRON: cron.default("*/30 * * * *"),
   /**
@@ -136,6 +151,9 @@ export function buildConfig(env: Env, generatedSecret?: string): Config {
   }
   if (production && !env.PUBLIC_URL) {
     throw new ConfigError("Invalid configuration: PUBLIC_URL: expects an http(s) URL (required when NODE_ENV=production)");
+  }
+  if (env.EMBEDDINGS_URL && !env.EMBEDDINGS_MODEL) {
+    throw new ConfigError("Invalid configuration: EMBEDDINGS_MODEL: required with EMBEDDINGS_URL (the model the endpoint should use, e.g. text-embedding-3-small or bge-m3)");
   }
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
   return { ...env, HOST: env.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"), publicUrl, appSecret, production };

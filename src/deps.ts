@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Logger } from "./log";
+import type { Embedder } from "./embeddings/embedder";
 import type { Mailer } from "./mail/mailer";
 
 export interface Deps {
@@ -13,6 +14,8 @@ export interface Deps {
   clock: Clock;
   mailer: Mailer;
   log: Logger;
+  /** The embedding model for story grouping's optional meaning measure; absent or null: lexical only. */
+  embedder?: Embedder | null;
   /** Node only: reads the local outbox for /dev/outbox (absent on Workers and in production). */
   outbox?: OutboxReader;
   /**

@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { systemClock } from "./clock";
 import { createLogger } from "./log";
+import { createEmbedder } from "./embeddings/create-embedder";
 import type { Deps } from "./deps";
 import { loadConfigOrExit, openDatabase } from "./node/environment";
 import { createNodeMailer } from "./node/mailer";
@@ -18,7 +19,7 @@ const log = createLogger(config.LOG_LEVEL);
 async function main() {
   const database = await openDatabase(config, log);
   const { mailer, outbox } = createNodeMailer(config, log);
-  const deps: Deps = { db: database.db, dbKind: database.kind, config, clock: systemClock, mailer, log, ...(outbox ? { outbox } : {}) };
+  const deps: Deps = { db: database.db, dbKind: database.kind, config, clock: systemClock, mailer, log, embedder: createEmbedder(config), ...(outbox ? { outbox } : {}) };
   const role = config.PROCESS_ROLE;
   const parts = partsOf(role);
   // Confirmations and manage links are sent after the answer (the form answers alike for every address):

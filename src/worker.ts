@@ -58,7 +58,7 @@ function depsFor(setup: WorkerSetup): { deps: Deps; database: Database } {
   const { config } = setup;
   const database = connectPostgres(setup.databaseUrl, { max: DB_CONNECTIONS });
   const mailer = createResendMailer({ apiKey: setup.resendApiKey, ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}) });
-  const deps: Deps = { db: database.db, dbKind: "postgres", config, clock: systemClock, mailer, log: createLogger(config.LOG_LEVEL) };
+  const deps: Deps = { db: database.db, dbKind: "postgres", config, clock: systemClock, mailer, log: createLogger(config.LOG_LEVEL), embedder: setup.embedder };
   return { deps, database };
 }
 

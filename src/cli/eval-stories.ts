@@ -11,12 +11,17 @@
 //   --mistakes N                        how many mistakes to list (default 12)
 //   --arrival                           also push the articles newest first, and say how many foreign pairs
 //                                       the two arrival orders group alike
+//   --embeddings                        with the meaning measure: vectors from the model at EMBEDDINGS_URL
+//                                       (EMBEDDINGS_MODEL, EMBEDDINGS_API_KEY, EMBEDDINGS_WEIGHT, ... from
+//                                       the environment), computed as the service would; off by default
 // A file that is not a corpus: one line naming what is wrong, exit code 2.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseCorpus, type Corpus } from "../editorial/corpus";
 import { fitWeights, groupAndScore, labelledPairs } from "../editorial/fit";
-import { loadCorpusThroughService } from "../editorial/load-corpus";
+import { loadCorpusThroughService, type EvalEmbeddings } from "../editorial/load-corpus";
+import { buildConfig, ConfigError, parseEnv } from "../config";
+import { createEmbedder } from "../embeddings/create-embedder";
 import { scoreStories, type Scores } from "../editorial/score";
 import type { ClusterOptions } from "../stories/cluster";
 import { FEATURES, type Weights } from "../stories/same-story";
@@ -28,6 +33,7 @@ const flag = (name: string) => {
   return i >= 0;
 };
 const arrival = flag("--arrival");
+const withEmbeddings = flag("--embeddings");
 const mode = flag("--fit") ? "fit" : flag("--cross-validate") ? "cross-validate" : flag("--ablate") ? "ablate" : flag("--together") ? "together" : "score";
 let mistakes = 12;
 const m = args.indexOf("--mistakes");
@@ -46,6 +52,8 @@ if (bad || args.length === 0 || !Number.isInteger(mistakes) || mistakes < 0 || (
   );
 }
 
+if (withEmbeddings && mode !== "score") fail(`--embeddings goes with scoring corpora through the service, not --${mode}`);
+const embeddings = withEmbeddings ? embeddingsFromEnvironment() : null;
 const corpora = args.map((file) => ({ name: basename(file), corpus: readCorpus(file) }));
 const f2 = (x: number) => x.toFixed(2);
 
@@ -87,8 +95,15 @@ if (mode === "fit") {
   }
 } else {
   for (const { name, corpus } of corpora) {
-    const loaded = await loadCorpusThroughService(corpus);
+    const loaded = await loadCorpusThroughService(corpus, "published", embeddings);
     const s = scoreStories(corpus, loaded.stories);
+    if (embeddings && loaded.embeddings) {
+      const { texts, failures } = loaded.embeddings;
+      console.log(
+        `  embeddings (${embeddings.embedder.model}, weight ${embeddings.settings.EMBEDDINGS_WEIGHT}, midpoint ${embeddings.settings.EMBEDDINGS_MIDPOINT}): ${texts} texts embedded, ${failures} failed requests` +
+          (failures > 0 ? " — the articles without a vector were grouped lexically" : ""),
+      );
+    }
     const foreign = corpus.articles.filter((a) => !a.reference).length;
     if (s.mistakes.length > 0 && mistakes > 0) {
       console.log(`Worst mistakes (${Math.min(mistakes, s.mistakes.length)} of ${s.mistakes.length}):`);
@@ -104,7 +119,7 @@ if (mode === "fit") {
     console.log(`  overlooked right: ${s.overlooked.right} of ${s.overlooked.total} (${f2(s.overlooked.right / Math.max(1, s.overlooked.total))})`);
     console.log(`  US-only articles joined to a foreign story: ${s.usOnly.joined} of ${s.usOnly.total}; US articles on their story: ${s.usAttached.right} of ${s.usAttached.total}`);
     if (arrival) {
-      const reversed = await loadCorpusThroughService(corpus, "reversed");
+      const reversed = await loadCorpusThroughService(corpus, "reversed", embeddings);
       const agreement = pairAgreement(corpus, loaded.stories, reversed.stories);
       console.log(`  arrival order: pushed newest first, ${agreement.same} of ${agreement.total} foreign pairs grouped alike (${((100 * agreement.same) / agreement.total).toFixed(2)} %)`);
     }
@@ -200,6 +215,20 @@ function readCorpus(file: string): Corpus {
   const checked = parseCorpus(raw);
   if (!checked.ok) fail(`${file}: ${checked.problem}`);
   return checked.corpus;
+}
+
+/** EMBEDDINGS_* from the environment, checked as at start-up. */
+function embeddingsFromEnvironment(): EvalEmbeddings {
+  try {
+    const config = buildConfig(parseEnv({ ...process.env, NODE_ENV: "test" }), "eval-stories-secret-eval-stories-secret-0");
+    const embedder = createEmbedder(config);
+    if (!embedder) fail("--embeddings needs EMBEDDINGS_URL (an OpenAI-compatible endpoint) and EMBEDDINGS_MODEL");
+    const { EMBEDDINGS_TIMEOUT_MS, EMBEDDINGS_PER_RUN, EMBEDDINGS_WEIGHT, EMBEDDINGS_MIDPOINT } = config;
+    return { embedder, settings: { EMBEDDINGS_TIMEOUT_MS, EMBEDDINGS_PER_RUN, EMBEDDINGS_WEIGHT, EMBEDDINGS_MIDPOINT } };
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
 }
 
 function fail(message: string): never {

@@ -6,7 +6,8 @@ import { openPglite } from "../../db/pglite";
 import { migrateDatabase } from "../../db/migrate";
 import { recentStories } from "../../db/queries/stories";
 import { createApp } from "../app";
-import { testConfig } from "../config";
+import { testConfig, type Config } from "../config";
+import type { Embedder } from "../embeddings/embedder";
 import type { Deps } from "../deps";
 import type { FeedItem, SourceRecord } from "../feeds/types";
 import { runIngestion } from "../ingest/ingest";
@@ -31,6 +32,14 @@ export interface LoadedCorpus {
   /** The "overlooked" reason of the story holding each article. */
   reasons: Map<string, string>;
   ms: number;
+  /** With an embedder: texts it embedded and requests that failed (those articles were grouped lexically). */
+  embeddings: { texts: number; failures: number } | null;
+}
+
+/** Optional semantic embeddings for the run (`eval:stories -- --embeddings`): the model and its settings. */
+export interface EvalEmbeddings {
+  embedder: Embedder;
+  settings: Pick<Config, "EMBEDDINGS_TIMEOUT_MS" | "EMBEDDINGS_PER_RUN" | "EMBEDDINGS_WEIGHT" | "EMBEDDINGS_MIDPOINT">;
 }
 
 /**
@@ -38,7 +47,7 @@ export interface LoadedCorpus {
  * its reverse (to measure how much arrival order changes the stories). Each push's clock is its article's
  * publication time either way, so nothing is refused for being "in the future".
  */
-export async function loadCorpusThroughService(corpus: Corpus, order: "published" | "reversed" = "published"): Promise<LoadedCorpus> {
+export async function loadCorpusThroughService(corpus: Corpus, order: "published" | "reversed" = "published", embeddings: EvalEmbeddings | null = null): Promise<LoadedCorpus> {
   const started = performance.now();
   const database = await openPglite(null);
   try {
@@ -46,13 +55,26 @@ export async function loadCorpusThroughService(corpus: Corpus, order: "published
     const byTime = [...corpus.articles].sort((a, b) => a.published.localeCompare(b.published) || a.id.localeCompare(b.id));
     const last = new Date(byTime[byTime.length - 1]!.published);
     let now = new Date(byTime[0]!.published);
+    const counts = { texts: 0, failures: 0 };
+    const embedder: Embedder | null = embeddings && {
+      ...embeddings.embedder,
+      embed: (texts, signal) =>
+        embeddings.embedder.embed(texts, signal).then(
+          (vectors) => ((counts.texts += texts.length), vectors),
+          (error: unknown) => {
+            counts.failures++;
+            throw error;
+          },
+        ),
+    };
     const deps: Deps = {
       db: database.db,
       dbKind: "pglite",
-      config: testConfig({ API_TOKEN, SAMPLE_CONTENT: "off", RETENTION_DAYS: 3650 }),
+      config: testConfig({ API_TOKEN, SAMPLE_CONTENT: "off", RETENTION_DAYS: 3650, ...embeddings?.settings }),
       clock: () => now,
       mailer: noMailer,
       log: silentLogger,
+      embedder,
     };
     const app = createApp(deps);
     const refused: LoadedCorpus["refused"] = [];
@@ -92,7 +114,7 @@ export async function loadCorpusThroughService(corpus: Corpus, order: "published
     });
     if (us.length > 0) {
       now = new Date(new Date(us[us.length - 1]!.published).getTime() + 60_000);
-      const ingestDeps = nodeIngestDeps({ db: database.db, config: deps.config, log: silentLogger, catalog: () => catalog, loadFeed, sampleTranslator: null });
+      const ingestDeps = nodeIngestDeps({ db: database.db, config: deps.config, log: silentLogger, catalog: () => catalog, loadFeed, sampleTranslator: null, embedder });
       await runIngestion(ingestDeps, { now, translator: null });
     }
 
@@ -104,7 +126,7 @@ export async function loadCorpusThroughService(corpus: Corpus, order: "published
       for (const id of ids) reasons.set(id, s.overlookedReason);
       return ids;
     });
-    return { stories: predicted, refused, reasons, ms: performance.now() - started };
+    return { stories: predicted, refused, reasons, ms: performance.now() - started, embeddings: embedder ? counts : null };
   } finally {
     await database.close();
   }

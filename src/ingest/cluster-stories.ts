@@ -8,6 +8,7 @@ import { countTrackedUsOutlets } from "../../db/queries/sources";
 import { deleteStoriesWithoutArticles, insertStories, reserveStoryIds, saveStories, storyCoverage, type NewStoryRow } from "../../db/queries/stories";
 import { WINDOW_HOURS, planStories, type ClusterOptions, type StoryPlan } from "../stories/cluster";
 import { withProfiles } from "./article-profiles";
+import { windowEmbeddings } from "./article-embeddings";
 import { scoreOverlooked } from "../stories/overlooked";
 
 const CLUSTER_LOCK = 727_002;
@@ -22,6 +23,13 @@ export interface ClusterSummary {
   storiesUpdated: number;
 }
 
+/** Embeddings in grouping: the model whose vectors are read, and the meaning measure's settings. */
+export interface GroupingEmbeddings {
+  model: string;
+  weight: number;
+  midpoint: number;
+}
+
 /**
  * Groups the window again whenever an article waits for its story: every article published within
  * WINDOW_HOURS before the oldest waiting one, so each waiting article meets every article it may share a
@@ -30,14 +38,25 @@ export interface ClusterSummary {
  * article is rescored. `changedSince`: the oldest publication time of placed articles whose text changed
  * (translated on a later run, retranslate-articles.ts): they wait for their story again, as a new one would.
  */
-export async function clusterPendingArticles(db: Db, now: Date, options: ClusterOptions = {}, changedSince: Date | null = null): Promise<ClusterSummary> {
+export async function clusterPendingArticles(
+  db: Db,
+  now: Date,
+  options: ClusterOptions = {},
+  embeddings: GroupingEmbeddings | null = null,
+  changedSince: Date | null = null,
+): Promise<ClusterSummary> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CLUSTER_LOCK})`);
     const waiting = await oldestUnclusteredAt(tx);
     const oldest = waiting && changedSince ? new Date(Math.min(waiting.getTime(), changedSince.getTime())) : (waiting ?? changedSince);
     if (!oldest) return { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 };
 
-    const rows = withProfiles(await articlesForClustering(tx, new Date(oldest.getTime() - WINDOW_HOURS * HOUR)));
+    let rows = withProfiles(await articlesForClustering(tx, new Date(oldest.getTime() - WINDOW_HOURS * HOUR)));
+    if (embeddings) {
+      const vectors = await windowEmbeddings(tx, rows.map((r) => r.id), embeddings.model, db);
+      rows = rows.map((r) => ({ ...r, embedding: vectors.get(r.id) ?? null }));
+      options = { ...options, meaning: { weight: embeddings.weight, midpoint: embeddings.midpoint } };
+    }
     const byId = new Map(rows.map((r) => [r.id, r]));
     // Sample (demo) and real articles never share a story.
     const plans = [...planStories(rows.filter((r) => !r.isSample), options), ...planStories(rows.filter((r) => r.isSample), options)];

@@ -14,6 +14,8 @@ import type { Config } from "../config";
 import type { SourceRecord } from "../feeds/types";
 import type { Logger } from "../log";
 import type { Translator } from "../translate/translator";
+import type { Embedder } from "../embeddings/embedder";
+import { embedWindowArticles, emptyEmbeddingSummary, type EmbeddingSummary } from "./article-embeddings";
 import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
 import { ingestSource, type FeedLoader, type SourceOutcome } from "./ingest-source";
 import { mapWithConcurrency } from "./pool";
@@ -31,6 +33,8 @@ export interface IngestDeps {
   catalog: () => SourceRecord[];
   /** Translator for the sample feeds (Node: their fixed table); null where there are none (Workers). */
   sampleTranslator: Translator | null;
+  /** The embedding model for the optional meaning measure (src/embeddings/); absent or null: lexical only. */
+  embedder?: Embedder | null;
 }
 
 export interface IngestOptions {
@@ -63,9 +67,11 @@ export interface IngestSummary {
   /** `retranslated`: articles an earlier run left untranslated, translated in this one. */
   translation: { translator: string | null; texts: number; failures: number; stoppedBecause: string | null; retranslated: number };
   clustering: ClusterSummary;
+  /** Vectors computed for the meaning measure this run; model null when embeddings are off. */
+  embeddings: EmbeddingSummary;
   purged: { articles: number; stories: number; sampleArticles: number };
-  /** Where the time went: loading, translating and storing feeds (and retranslating); clustering and scoring; purging. */
-  timings: { sourcesMs: number; clusterMs: number; purgeMs: number };
+  /** Where the time went: loading, translating and storing feeds (and retranslating); embedding; clustering and scoring; purging. */
+  timings: { sourcesMs: number; embedMs: number; clusterMs: number; purgeMs: number };
   /** Set when the run did nothing because another run in this process was still going. */
   skipped?: string;
 }
@@ -75,7 +81,7 @@ const DAY = 86_400_000;
 
 export async function runIngestion(deps: IngestDeps, options: IngestOptions): Promise<IngestSummary> {
   const { now } = options;
-  const summary = emptySummary(now, options.translator);
+  const summary = emptySummary(now, options.translator, deps.embedder);
   if (running.has(deps.db)) return { ...summary, skipped: "another ingestion run is still going" };
   running.set(deps.db, true);
   const started = Date.now();
@@ -107,8 +113,12 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       summary.sources.push(...outcomes);
       return translation;
     });
-    const cluster = async (changedSince: Date | null = null) =>
-      mergeClustering(summary, await timed("clusterMs", () => clusterPendingArticles(deps.db, now, {}, changedSince)));
+    const embedder = deps.embedder ?? null;
+    const cluster = async (changedSince: Date | null = null) => {
+      if (embedder) mergeEmbeddings(summary, await timed("embedMs", () => embedWindowArticles(deps.db, embedder, deps.config, deps.log)));
+      const meaning = embedder ? { model: embedder.model, weight: deps.config.EMBEDDINGS_WEIGHT, midpoint: deps.config.EMBEDDINGS_MIDPOINT } : null;
+      mergeClustering(summary, await timed("clusterMs", () => clusterPendingArticles(deps.db, now, {}, meaning, changedSince)));
+    };
     // After the new items, with what is left of the run's translation; a failure here is logged, never the run's.
     const retranslate = (translation: TranslationRun) => timed("sourcesMs", async (): Promise<RetranslateResult> => {
       try {
@@ -168,6 +178,7 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
       ...summary.totals,
       stories: summary.clustering,
       translation: summary.translation,
+      ...(embedder ? { embeddings: summary.embeddings } : {}),
       purged: summary.purged,
       ms: summary.durationMs,
       timings: summary.timings,
@@ -178,7 +189,7 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
   }
 }
 
-function emptySummary(now: Date, translator: Translator | null): IngestSummary {
+function emptySummary(now: Date, translator: Translator | null, embedder: Embedder | null | undefined): IngestSummary {
   return {
     startedAt: now,
     durationMs: 0,
@@ -188,8 +199,9 @@ function emptySummary(now: Date, translator: Translator | null): IngestSummary {
     totals: { sources: 0, fetched: 0, new: 0, duplicate: 0, errors: 0 },
     translation: { translator: translator?.name ?? null, texts: 0, failures: 0, stoppedBecause: null, retranslated: 0 },
     clustering: { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 },
+    embeddings: emptyEmbeddingSummary(embedder),
     purged: { articles: 0, stories: 0, sampleArticles: 0 },
-    timings: { sourcesMs: 0, clusterMs: 0, purgeMs: 0 },
+    timings: { sourcesMs: 0, embedMs: 0, clusterMs: 0, purgeMs: 0 },
   };
 }
 
@@ -208,4 +220,10 @@ function mergeClustering(summary: IngestSummary, c: ClusterSummary): void {
   summary.clustering.storiesCreated += c.storiesCreated;
   summary.clustering.storiesUpdated += c.storiesUpdated;
   summary.clustering.articlesMoved += c.articlesMoved;
+}
+
+function mergeEmbeddings(summary: IngestSummary, e: EmbeddingSummary): void {
+  summary.embeddings.embedded += e.embedded;
+  summary.embeddings.failures += e.failures;
+  summary.embeddings.stoppedBecause ??= e.stoppedBecause;
 }

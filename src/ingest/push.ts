@@ -3,6 +3,10 @@
 import type { Db } from "../../db/client";
 import { articleIdsByUrl, type NewArticle } from "../../db/queries/articles";
 import type { Clock } from "../clock";
+import type { Config } from "../config";
+import type { Embedder } from "../embeddings/embedder";
+import { silentLogger, type Logger } from "../log";
+import { embedWindowArticles } from "./article-embeddings";
 import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
 import type { PushedArticle } from "./pushed-article";
 import { storeArticles } from "./store-articles";
@@ -14,7 +18,7 @@ export interface PushOutcome {
 }
 
 export async function ingestPushedArticles(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; clock: Clock; config?: Config; log?: Logger; embedder?: Embedder | null },
   items: PushedArticle[],
 ): Promise<{ outcomes: PushOutcome[]; clustering: ClusterSummary }> {
   const now = deps.clock();
@@ -51,6 +55,15 @@ export async function ingestPushedArticles(
     const id = createdId ?? existing.get(a.url);
     return id === undefined ? { status: "duplicate" } : { status: "duplicate", id };
   });
-  const clustering = created.size > 0 ? await clusterPendingArticles(deps.db, now) : { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 };
+  if (created.size === 0) return { outcomes, clustering: { articlesPlaced: 0, articlesMoved: 0, storiesCreated: 0, storiesUpdated: 0 } };
+  // The meaning measure (optional): vectors for the new articles first, bounded by EMBEDDINGS_TIMEOUT_MS;
+  // a failure is logged and the push is grouped lexically.
+  const { embedder, config } = deps;
+  let meaning = null;
+  if (embedder && config) {
+    await embedWindowArticles(deps.db, embedder, config, deps.log ?? silentLogger);
+    meaning = { model: embedder.model, weight: config.EMBEDDINGS_WEIGHT, midpoint: config.EMBEDDINGS_MIDPOINT };
+  }
+  const clustering = await clusterPendingArticles(deps.db, now, {}, meaning);
   return { outcomes, clustering };
 }

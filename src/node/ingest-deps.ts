@@ -5,6 +5,7 @@ import type { Config } from "../config";
 import { sampleSources } from "../feeds/sample-feeds";
 import { readSourceCatalog } from "../feeds/source-catalog";
 import type { SourceRecord } from "../feeds/types";
+import { createEmbedder } from "../embeddings/create-embedder";
 import { createFeedLoader } from "../ingest/feed-loader";
 import type { IngestDeps } from "../ingest/ingest";
 import type { Logger } from "../log";
@@ -28,5 +29,6 @@ export function nodeIngestDeps(deps: { db: Db; config: Config; log: Logger } & P
     loadFeed: deps.loadFeed ?? createFeedLoader(deps.config, nodeFeedAccess({ allowPrivate: deps.config.FEED_ALLOW_PRIVATE })),
     catalog: deps.catalog ?? allSeedSources,
     sampleTranslator: deps.sampleTranslator === undefined ? (samples ??= loadSampleTranslator()) : deps.sampleTranslator,
+    embedder: deps.embedder === undefined ? createEmbedder(deps.config) : deps.embedder,
   };
 }

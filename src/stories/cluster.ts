@@ -19,7 +19,9 @@
 // 4. A US article counts as coverage of the foreign story holding its most similar article, when that
 //    pair reaches 0.5 too and every article of the story shares a country other than the US with it: US
 //    domestic news and look-alikes elsewhere do not make a story covered.
-// 5. Stories keep their ids: each new group takes the id of the existing story most of its articles were
+// 5. Optional: with an embedding model configured (src/embeddings/), the cosine of the two articles'
+//    vectors moves the pair's logit (same-story.ts, "meaning"); not fitted, off by default.
+// 6. Stories keep their ids: each new group takes the id of the existing story most of its articles were
 //    in (largest overlaps first), so a story sent yesterday is the same story today.
 //
 // EVIDENCE (npm run eval:stories; corpora: shared/editorial/dev-corpus.json and test/fixtures/editorial/,
@@ -77,6 +79,8 @@ export interface ClusterArticle {
   storyId: number | null;
   /** Its profile when already computed (callers that group the same articles repeatedly). */
   profile?: ArticleProfile;
+  /** Its meaning vector, unit length, when embeddings are on and it has one (see ClusterOptions.meaning). */
+  embedding?: Float32Array | null;
 }
 
 export interface StoryPlan {
@@ -102,6 +106,11 @@ export interface ClusterOptions {
   /** Probability at or above which a US report counts as coverage (default: `threshold`). */
   coverageThreshold?: number;
   windowHours?: number;
+  /**
+   * The optional meaning measure (same-story.ts): articles' `embedding` cosines move a pair's logit by
+   * weight × (cosine − midpoint). Candidate pairs stay the lexical ones (see candidatePairs).
+   */
+  meaning?: { weight: number; midpoint: number };
 }
 
 /**
@@ -124,7 +133,11 @@ export function groupArticles(articles: readonly ClusterArticle[], options: Clus
   const weights = options.weights ?? WEIGHTS;
   const threshold = options.threshold ?? SAME_STORY;
   const windowMs = (options.windowHours ?? WINDOW_HOURS) * 3_600_000;
-  const window = new GroupingWindow(articles.map((a) => a.profile ?? profileArticle(a)));
+  const meaning = options.meaning && articles.some((a) => a.embedding) ? { ...options.meaning, vectors: articles.map((a) => a.embedding) } : null;
+  const window = new GroupingWindow(
+    articles.map((a) => a.profile ?? profileArticle(a)),
+    meaning,
+  );
   const edges = compare(window, articles, weights, windowMs);
 
   const foreign = articles.map((_, i) => i).filter((i) => !articles[i]!.isReference);
@@ -212,6 +225,10 @@ function compare(window: GroupingWindow, articles: readonly ClusterArticle[], we
  * common words — "government", "police" — is not one story); their cosine is exact (the common words'
  * products added). Each pair once,
  * i < j.
+ * With embeddings on, the candidates stay these lexical pairs: the meaning measure only reweighs them.
+ * Embedding neighbours would need every pair's dot product (7,500 articles: 28 million pairs × 1,024
+ * dimensions) or an approximate index; articles reach grouping in English, so a same-event pair shares
+ * some searched word and is found here.
  */
 export function candidatePairs(window: GroupingWindow, neighbours = NEIGHBOURS, min = MIN_TEXT_COSINE): { a: Int32Array; b: Int32Array; cos: Float64Array; length: number } {
   const n = window.size;

@@ -1,5 +1,9 @@
 // Are two articles about the same event? A probability from nine measures of a pair, weighed by a
 // logistic model fitted to labelled pairs. Pure. How the measures and weights were chosen: cluster.ts.
+// A tenth, optional measure — meaning similarity, the cosine of two embedding vectors (src/embeddings/) —
+// is added to the logit when both articles have a vector: weight × (cosine − midpoint). Its weight and
+// midpoint are settings, not fitted (no embedding model could be reached where this was written; README,
+// "Semantic embeddings"); without vectors it adds nothing, so the lexical probabilities are unchanged.
 import type { ArticleProfile } from "./article-profile";
 import { placeOf } from "./place-names";
 
@@ -25,6 +29,13 @@ export const FEATURES = [
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 export type Weights = Readonly<Record<Feature | "bias", number>>;
+
+/** The meaning measure: per article a unit vector (or none), and how its cosine moves the logit. */
+export interface Meaning {
+  vectors: ReadonlyArray<Float32Array | null | undefined>;
+  weight: number;
+  midpoint: number;
+}
 
 /** Fitted by `npm run eval:stories -- --fit` on every labelled corpus; see cluster.ts for the figures. */
 export const WEIGHTS: Weights = {
@@ -63,7 +74,10 @@ export class GroupingWindow {
   private readonly countryIdf = new Map<string, number>();
   private readonly countryDf = new Map<string, number>();
 
-  constructor(readonly profiles: readonly ArticleProfile[]) {
+  constructor(
+    readonly profiles: readonly ArticleProfile[],
+    private readonly meaning: Meaning | null = null,
+  ) {
     this.size = profiles.length;
     const text = tfidfVectors(profiles, (p, add) => {
       for (const t of p.titleTerms) add(t, TITLE_WEIGHT);
@@ -116,8 +130,24 @@ export class GroupingWindow {
       weights.daysApart * (Math.abs(a.time - b.time) / DAY) +
       (this.onlyPlacesShared(i, j) ? weights.onlyPlacesShared : 0) +
       weights.rarestSharedWord * this.rarestShared(i, j) +
-      (eventTypeConflict(a, b) ? weights.eventTypeConflict : 0);
+      (eventTypeConflict(a, b) ? weights.eventTypeConflict : 0) +
+      (this.meaning ? this.meaningTerm(i, j) : 0);
     return 1 / (1 + Math.exp(-z));
+  }
+
+  /** The cosine of the two articles' vectors, or null unless both have one (of one length). */
+  meaningSimilarity(i: number, j: number): number | null {
+    const a = this.meaning?.vectors[i];
+    const b = this.meaning?.vectors[j];
+    if (!a || !b || a.length !== b.length) return null;
+    let dot = 0;
+    for (let k = 0; k < a.length; k++) dot += a[k]! * b[k]!;
+    return dot;
+  }
+
+  private meaningTerm(i: number, j: number): number {
+    const cos = this.meaningSimilarity(i, j);
+    return cos === null ? 0 : this.meaning!.weight * (cos - this.meaning!.midpoint);
   }
 
   private countryRarity(a: ArticleProfile, b: ArticleProfile): number {

@@ -3,13 +3,14 @@
 // catalog bundled from db/sources.json, and no sample content (those are files in the repository).
 import type { Db } from "../../db/client";
 import type { Config } from "../config";
+import type { Embedder } from "../embeddings/embedder";
 import { fetchTransport } from "../feeds/http-transport";
 import { readSourceCatalog } from "../feeds/source-catalog";
 import { createFeedLoader } from "../ingest/feed-loader";
 import type { IngestDeps } from "../ingest/ingest";
 import type { Logger } from "../log";
 
-export function workerIngestDeps(deps: { db: Db; config: Config; log: Logger }): IngestDeps {
+export function workerIngestDeps(deps: { db: Db; config: Config; log: Logger; embedder?: Embedder | null }): IngestDeps {
   return {
     ...deps,
     // Workers have no DNS API: names are not resolved for the address check (IP literals still are);

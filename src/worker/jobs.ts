@@ -62,7 +62,7 @@ export async function workerTick(deps: Deps, limits: WorkerLimits): Promise<Tick
 
 export async function workerIngestion(deps: Deps, limits: WorkerLimits): Promise<IngestSummary> {
   const config = { ...deps.config, FEED_CONCURRENCY: Math.min(deps.config.FEED_CONCURRENCY, FEED_CONCURRENCY) };
-  return runIngestion(workerIngestDeps({ db: deps.db, config, log: deps.log }), {
+  return runIngestion(workerIngestDeps({ db: deps.db, config, log: deps.log, embedder: deps.embedder ?? null }), {
     now: deps.clock(),
     translator: createTranslator(config),
     maxSources: limits.ingestSources,

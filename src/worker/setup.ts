@@ -4,12 +4,17 @@
 // A missing or bad value is a ConfigError naming it, shown at the first request and the first trigger.
 import { z } from "zod";
 import { buildConfig, ConfigError, parseEnv, type Config } from "../config";
+import type { Embedder } from "../embeddings/embedder";
+import { createEmbedder } from "../embeddings/create-embedder";
+import { isWorkersAi } from "../embeddings/workers-ai-embedder";
 import type { DigestQueue } from "./queue-messages";
 
 /** The Worker's bindings: strings from [vars] and secrets, the Hyperdrive binding and the digest queue. */
 export interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string };
   DIGEST_QUEUE?: unknown;
+  /** The Workers AI binding ([ai] in wrangler.toml): embeddings for story grouping. */
+  AI?: unknown;
   [name: string]: unknown;
 }
 
@@ -41,6 +46,8 @@ export interface WorkerSetup {
   queue: DigestQueue | null;
   /** The dead-letter queue's name (DIGEST_DEAD_LETTER_QUEUE), equal to dead_letter_queue in wrangler.toml. */
   deadLetterQueue: string;
+  /** EMBEDDINGS_URL's endpoint, else the AI binding (Workers AI), else null: grouping is lexical only. */
+  embedder: Embedder | null;
 }
 
 const limit = (name: string, max: number, fallback: number) =>
@@ -117,5 +124,6 @@ export function workerSetup(env: WorkerEnv): WorkerSetup {
     resendApiKey: config.RESEND_API_KEY,
     queue: queueBinding(env.DIGEST_QUEUE),
     deadLetterQueue: limits.data.DIGEST_DEAD_LETTER_QUEUE,
+    embedder: createEmbedder(config, { ai: isWorkersAi(env.AI) ? env.AI : null }),
   };
 }
