@@ -12,6 +12,8 @@ import { sampleSources } from "../src/feeds/sample-feeds";
 import { articles, sources, stories } from "../db/schema";
 import { updateSource } from "../db/queries/sources";
 import type { SourceRecord } from "../src/feeds/types";
+import { storeArticles } from "../src/ingest/store-articles";
+import { clusterPendingArticles } from "../src/ingest/cluster-stories";
 
 const now = new Date("2025-03-18T12:00:00Z");
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
@@ -160,5 +162,43 @@ describe("overlapping runs", () => {
     ]);
     expect([a.skipped, b.skipped].filter(Boolean)).toHaveLength(1);
     expect(a.totals.new + b.totals.new).toBe(2);
+  });
+});
+
+describe("sample and real articles", () => {
+  it("are never in one story, even when they report the same event in the same words", async () => {
+    const d = await freshDb();
+    const event = {
+      title: "Bank of Japan raises interest rates for the first time in 17 years",
+      summary: "The Bank of Japan ended negative interest rates, raising its policy rate to 0.1 percent.",
+      language: "en",
+      publishedAt: hoursAgo(3),
+    };
+    const row = (url: string, country: string, outlet: string, isSample: boolean) => ({
+      ...event,
+      url,
+      originalTitle: event.title,
+      country,
+      outlet,
+      isSample,
+    });
+    await storeArticles(d.db, [
+      row("https://nhk.example/boj", "JP", "NHK", false),
+      row("https://asahi.example/boj", "JP", "Asahi", false),
+      row("https://sample.example/nhk-boj", "JP", "NHK (sample)", true),
+      row("https://sample.example/kbs-boj", "KR", "KBS (sample)", true),
+    ]);
+    await clusterPendingArticles(d.db, now);
+    const rows = await d.db.select({ storyId: articles.storyId, isSample: articles.isSample }).from(articles);
+    const kinds = new Map<number, Set<boolean>>();
+    for (const r of rows) {
+      expect(r.storyId).not.toBeNull();
+      kinds.set(r.storyId!, (kinds.get(r.storyId!) ?? new Set()).add(r.isSample));
+    }
+    // One story of the two real reports, one of the two samples: grouped, but never together.
+    expect(kinds.size).toBe(2);
+    for (const set of kinds.values()) expect(set.size).toBe(1);
+    const sampleStories = await d.db.select({ isSample: stories.isSample }).from(stories);
+    expect(sampleStories.map((s) => s.isSample).sort()).toEqual([false, true]);
   });
 });
