@@ -13,7 +13,7 @@ import { startFastFakeResend } from "./fast-fake-resend";
 import { generateWorld } from "./generate";
 import { startSendingProcesses, type Worker } from "./morning";
 import type { LoadResult, Sample } from "./web-load";
-import { load, manageLinks, startServer } from "./web";
+import { load, manageLinks, startServer, type EndpointFigures } from "./web";
 
 export interface WebDuringMorningOptions {
   baseUrl: string;
@@ -31,15 +31,8 @@ export interface WebDuringMorningOptions {
   log?: (line: string) => void;
 }
 
-export interface PageLatency {
-  requests: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  non2xx: number;
-  errors: number;
-}
+/** The latency figures of the web section's endpoints (bench/web.ts), for one page. */
+export type PageLatency = Pick<EndpointFigures, "requests" | "requestsPerSecond" | "p50Ms" | "p99Ms" | "maxMs" | "non2xx" | "errors">;
 
 export interface WebDuringMorningFigures {
   subscribers: number;
