@@ -13,7 +13,7 @@ import { startFastFakeResend } from "./fast-fake-resend";
 import { generateWorld } from "./generate";
 import { startSendingProcesses, type Worker } from "./morning";
 import type { LoadResult, Sample } from "./web-load";
-import { load, manageLinks, startServer, type EndpointFigures } from "./web";
+import { latencyOf, load, manageLinks, startServer } from "./web";
 
 export interface WebDuringMorningOptions {
   baseUrl: string;
@@ -32,7 +32,7 @@ export interface WebDuringMorningOptions {
 }
 
 /** The latency figures of the web section's endpoints (bench/web.ts), for one page. */
-export type PageLatency = Pick<EndpointFigures, "requests" | "requestsPerSecond" | "p50Ms" | "p99Ms" | "maxMs" | "non2xx" | "errors">;
+export type PageLatency = ReturnType<typeof latencyOf>;
 
 export interface WebDuringMorningFigures {
   subscribers: number;
@@ -49,15 +49,6 @@ export interface WebDuringMorningFigures {
   morning: { digests: number; wallMs: number; exactlyOnce: boolean };
 }
 
-const latency = (r: LoadResult): PageLatency => ({
-  requests: r.total,
-  requestsPerSecond: r.perSecond,
-  p50Ms: r.p50Ms,
-  p99Ms: r.p99Ms,
-  maxMs: r.maxMs,
-  non2xx: r.non2xx,
-  errors: r.errors,
-});
 
 /** Nearest-rank percentile of sorted values. */
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
@@ -102,7 +93,7 @@ export async function benchWebDuringMorning(options: WebDuringMorningOptions): P
     // A second's warm-up (JIT, connection pool), not measured (not in a smoke run).
     if (options.durationS > 1) await load({ ...job, durationS: 1 });
 
-    const idle = latency(await load({ ...job, durationS: options.durationS }));
+    const idle = latencyOf(await load({ ...job, durationS: options.durationS }));
     say(`  nothing sending: manage page p50 ${idle.p50Ms} ms, p99 ${idle.p99Ms} ms, slowest ${idle.maxMs} ms (${idle.requests} requests at ${options.rate}/s)`);
 
     // The load starts first; the morning starts once it runs, and the load stops when the morning is sent.

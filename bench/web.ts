@@ -90,16 +90,21 @@ export async function load(job: LoadJob, control: { onStarted?: () => void; stop
   }
 }
 
+/** A load run's latency figures (also the web-during-morning section's). */
+export const latencyOf = (r: LoadResult) => ({
+  requests: r.total,
+  requestsPerSecond: r.perSecond,
+  p50Ms: r.p50Ms,
+  p99Ms: r.p99Ms,
+  maxMs: r.maxMs,
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
+
 function figures(endpoint: string, r: LoadResult, distinct: number): EndpointFigures {
   return {
     endpoint,
-    requests: r.total,
-    requestsPerSecond: r.perSecond,
-    p50Ms: r.p50Ms,
-    p99Ms: r.p99Ms,
-    maxMs: r.maxMs,
-    non2xx: r.non2xx,
-    errors: r.errors,
+    ...latencyOf(r),
     distinctSubscribers: distinct,
   };
 }
