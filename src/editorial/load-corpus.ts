@@ -6,8 +6,9 @@ import { openPglite } from "../../db/pglite";
 import { migrateDatabase } from "../../db/migrate";
 import { recentStories } from "../../db/queries/stories";
 import { createApp } from "../app";
-import { testConfig, type Config } from "../config";
+import { testConfig } from "../config";
 import type { Embedder } from "../embeddings/embedder";
+import type { EmbeddingsSettings } from "../ingest/article-embeddings";
 import type { Deps } from "../deps";
 import type { FeedItem, SourceRecord } from "../feeds/types";
 import { runIngestion } from "../ingest/ingest";
@@ -39,7 +40,7 @@ export interface LoadedCorpus {
 /** Optional semantic embeddings for the run (`eval:stories -- --embeddings`): the model and its settings. */
 export interface EvalEmbeddings {
   embedder: Embedder;
-  settings: Pick<Config, "EMBEDDINGS_TIMEOUT_MS" | "EMBEDDINGS_PER_RUN" | "EMBEDDINGS_WEIGHT" | "EMBEDDINGS_MIDPOINT">;
+  settings: EmbeddingsSettings;
 }
 
 /**

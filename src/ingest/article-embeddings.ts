@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { Embedder } from "../embeddings/embedder";
 import type { Logger } from "../log";
 import { WINDOW_HOURS } from "../stories/cluster";
+import type { GroupingEmbeddings } from "./cluster-stories";
 
 /** Texts per request (OpenAI accepts 2,048; local servers and Workers AI fewer). */
 export const EMBED_BATCH = 64;
@@ -35,6 +36,11 @@ export type EmbeddingsSettings = Pick<Config, "EMBEDDINGS_TIMEOUT_MS" | "EMBEDDI
 
 export function emptyEmbeddingSummary(embedder: Embedder | null | undefined): EmbeddingSummary {
   return { model: embedder?.model ?? null, embedded: 0, failures: 0, stoppedBecause: null };
+}
+
+/** What grouping reads with embeddings on: the embedder's model and the meaning measure's settings. */
+export function groupingEmbeddings(embedder: Embedder, config: EmbeddingsSettings): GroupingEmbeddings {
+  return { model: embedder.model, weight: config.EMBEDDINGS_WEIGHT, midpoint: config.EMBEDDINGS_MIDPOINT };
 }
 
 /** Vectors for up to EMBEDDINGS_PER_RUN window articles that have none. Never throws for the provider. */

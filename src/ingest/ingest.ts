@@ -15,7 +15,7 @@ import type { SourceRecord } from "../feeds/types";
 import type { Logger } from "../log";
 import type { Translator } from "../translate/translator";
 import type { Embedder } from "../embeddings/embedder";
-import { embedWindowArticles, emptyEmbeddingSummary, type EmbeddingSummary } from "./article-embeddings";
+import { embedWindowArticles, emptyEmbeddingSummary, groupingEmbeddings, type EmbeddingSummary } from "./article-embeddings";
 import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
 import { ingestSource, type FeedLoader, type SourceOutcome } from "./ingest-source";
 import { mapWithConcurrency } from "./pool";
@@ -116,7 +116,7 @@ export async function runIngestion(deps: IngestDeps, options: IngestOptions): Pr
     const embedder = deps.embedder ?? null;
     const cluster = async (changedSince: Date | null = null) => {
       if (embedder) mergeEmbeddings(summary, await timed("embedMs", () => embedWindowArticles(deps.db, embedder, deps.config, deps.log)));
-      const meaning = embedder ? { model: embedder.model, weight: deps.config.EMBEDDINGS_WEIGHT, midpoint: deps.config.EMBEDDINGS_MIDPOINT } : null;
+      const meaning = embedder ? groupingEmbeddings(embedder, deps.config) : null;
       mergeClustering(summary, await timed("clusterMs", () => clusterPendingArticles(deps.db, now, {}, meaning, changedSince)));
     };
     // After the new items, with what is left of the run's translation; a failure here is logged, never the run's.

@@ -6,7 +6,7 @@ import type { Clock } from "../clock";
 import type { Config } from "../config";
 import type { Embedder } from "../embeddings/embedder";
 import { silentLogger, type Logger } from "../log";
-import { embedWindowArticles } from "./article-embeddings";
+import { embedWindowArticles, groupingEmbeddings } from "./article-embeddings";
 import { clusterPendingArticles, type ClusterSummary } from "./cluster-stories";
 import type { PushedArticle } from "./pushed-article";
 import { storeArticles } from "./store-articles";
@@ -62,7 +62,7 @@ export async function ingestPushedArticles(
   let meaning = null;
   if (embedder && config) {
     await embedWindowArticles(deps.db, embedder, config, deps.log ?? silentLogger);
-    meaning = { model: embedder.model, weight: config.EMBEDDINGS_WEIGHT, midpoint: config.EMBEDDINGS_MIDPOINT };
+    meaning = groupingEmbeddings(embedder, config);
   }
   const clustering = await clusterPendingArticles(deps.db, now, {}, meaning);
   return { outcomes, clustering };
